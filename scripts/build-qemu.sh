@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Builds qemu-system-arm with the photon machine overlaid.
+#   build-qemu.sh BUILD_DIR
+# The distro source package is unpacked once into BUILD_DIR/qemu-src; our
+# board/, peripherals/ and the plain-C cores are linked into hw/photon as
+# symlinks, so editing them only recompiles what changed.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+
+build=$(realpath -m "${1:?usage: build-qemu.sh BUILD_DIR [STAMP]}")
+stamp=${2:-}
+tree=$build/qemu-src
+objdir=$build/qemu
+dsc=$(ls "$PHOTON_SIM_CACHE"/qemu-src/qemu_7.2*.dsc 2>/dev/null | head -n1)
+[ -n "$dsc" ] || die "no QEMU source package; run scripts/fetch-qemu-source.sh"
+
+# 1. Unpack (with Debian's patches) once per source package version.
+if [ "$(cat "$tree/.photon-sim-source" 2>/dev/null)" != "$dsc" ]; then
+    say "unpacking $(basename "$dsc")"
+    rm -rf "$tree" "$objdir"
+    dpkg-source --no-check -x "$dsc" "$tree" >/dev/null
+    echo "$dsc" > "$tree/.photon-sim-source"
+fi
+
+# 2. Overlay (idempotent). Files under qemu/overlay are ours and are copied;
+#    the model sources are symlinked.
+cp -r "$REPO_ROOT"/qemu/overlay/. "$tree"/
+for d in board peripherals net gui sim; do
+    ln -sfn "$REPO_ROOT/$d" "$tree/hw/photon/$d"
+done
+grep -qx "subdir('photon')" "$tree/hw/meson.build" || echo "subdir('photon')" >> "$tree/hw/meson.build"
+grep -qx "source photon/Kconfig" "$tree/hw/Kconfig" || echo "source photon/Kconfig" >> "$tree/hw/Kconfig"
+grep -q "'hw/photon'" "$tree/meson.build" || \
+    sed -i "s|^    'hw/arm',$|    'hw/arm',\n    'hw/photon',|" "$tree/meson.build"
+grep -q "'hw/photon'" "$tree/meson.build" || die "could not register hw/photon trace events"
+# Only our machine: the stock default.mak would build every ARM board.
+printf '# photon-sim: only the Photon machine\nCONFIG_PHOTON=y\n' > "$tree/configs/devices/arm-softmmu/default.mak"
+# The +dfsg tarball has no pc-bios blobs to unpack.
+sed -i 's/^if unpack_edk2_blobs$/if false/' "$tree/pc-bios/meson.build"
+
+# 3. Configure once, then build incrementally.
+if [ ! -f "$objdir/build.ninja" ]; then
+    mkdir -p "$objdir"
+    cc="cc"; command -v ccache >/dev/null && cc="ccache cc"
+    say "configuring QEMU in $objdir"
+    (cd "$objdir" && "$tree/configure" --target-list=arm-softmmu --cc="$cc" \
+        --enable-sdl --enable-slirp --enable-trace-backends=log \
+        --disable-docs --disable-tools --disable-guest-agent --disable-werror \
+        --without-default-devices --disable-install-blobs \
+        --disable-gtk --disable-vnc-jpeg --disable-opengl --disable-spice \
+        --disable-xen --disable-kvm --disable-curses --disable-vhost-user \
+        --disable-libusb --disable-usb-redir --disable-capstone \
+        --disable-gnutls --disable-nettle --disable-gcrypt --disable-linux-io-uring \
+        --disable-fuse --disable-pa --disable-alsa --disable-oss --disable-jack \
+        --disable-sndio --audio-drv-list= >"$objdir/configure.log" 2>&1) \
+        || { tail -30 "$objdir/configure.log" >&2; die "QEMU configure failed (see $objdir/configure.log)"; }
+fi
+export CCACHE_BASEDIR=$build CCACHE_NOHASHDIR=1
+ninja -C "$objdir" qemu-system-arm >"$objdir/ninja.log" 2>&1 \
+    || { grep -E 'error|Error' -A3 "$objdir/ninja.log" | head -60 >&2; die "QEMU build failed (see $objdir/ninja.log)"; }
+ln -sfn qemu/qemu-system-arm "$build/qemu-system-arm"
+say "built $build/qemu-system-arm"
+[ -z "$stamp" ] || date > "$stamp"
