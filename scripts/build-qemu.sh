@@ -18,6 +18,7 @@ dsc=$(ls "$PHOTON_SIM_CACHE"/qemu-src/qemu_7.2*.dsc 2>/dev/null | head -n1)
 if [ "$(cat "$tree/.photon-sim-source" 2>/dev/null)" != "$dsc" ]; then
     say "unpacking $(basename "$dsc")"
     rm -rf "$tree" "$objdir"
+    mkdir -p "$build"
     dpkg-source --no-check -x "$dsc" "$tree" >/dev/null
     echo "$dsc" > "$tree/.photon-sim-source"
 fi
@@ -25,6 +26,7 @@ fi
 # 2. Overlay (idempotent). Files under qemu/overlay are ours and are copied;
 #    the model sources are symlinked.
 cp -r "$REPO_ROOT"/qemu/overlay/. "$tree"/
+ln -sfn "$REPO_ROOT/peripherals/trace-events" "$tree/hw/photon/trace-events"
 for d in board peripherals net gui sim; do
     ln -sfn "$REPO_ROOT/$d" "$tree/hw/photon/$d"
 done
@@ -57,7 +59,7 @@ if [ ! -f "$objdir/build.ninja" ]; then
 fi
 export CCACHE_BASEDIR=$build CCACHE_NOHASHDIR=1
 ninja -C "$objdir" qemu-system-arm >"$objdir/ninja.log" 2>&1 \
-    || { grep -E 'error|Error' -A3 "$objdir/ninja.log" | head -60 >&2; die "QEMU build failed (see $objdir/ninja.log)"; }
+    || { grep -E 'error|FAILED' -A3 "$objdir/ninja.log" | head -60 >&2 || true; die "QEMU build failed (see $objdir/ninja.log)"; }
 ln -sfn qemu/qemu-system-arm "$build/qemu-system-arm"
 say "built $build/qemu-system-arm"
 [ -z "$stamp" ] || date > "$stamp"

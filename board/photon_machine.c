@@ -1,0 +1,325 @@
+/*
+ * The Particle Photon board: an STM32F205RG, its RGB and D7 LEDs, the SETUP
+ * and RESET buttons, and the run-time plumbing photon-sim needs (a stop at a
+ * virtual time, reset-cause bookkeeping, and the run's report files).
+ *
+ *   qemu-system-arm -M photon,flash=IMAGE[,uid=HEX24][,seed=N]
+ *                   [,report-dir=DIR][,until=SECONDS][,strict=on]
+ *                   -icount shift=3 -nographic
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qemu/osdep.h"
+#include "qemu/units.h"
+#include "qemu/cutils.h"
+#include "qemu/error-report.h"
+#include "qapi/error.h"
+#include "qapi/visitor.h"
+#include "hw/boards.h"
+#include "hw/qdev-properties.h"
+#include "hw/qdev-properties-system.h"
+#include "hw/qdev-clock.h"
+#include "hw/irq.h"
+#include "hw/arm/boot.h"
+#include "sysemu/sysemu.h"
+#include "sysemu/runstate.h"
+#include "sysemu/cpu-timers.h"
+#include "sysemu/reset.h"
+#include "hw/photon/board/stm32f205rg_soc.h"
+#include "hw/photon/board/photon_led.h"
+#include "hw/photon/board/photon_report.h"
+#include "hw/photon/peripherals/photon_unimp.h"
+
+#define TYPE_PHOTON_MACHINE MACHINE_TYPE_NAME("photon")
+OBJECT_DECLARE_SIMPLE_TYPE(PhotonMachineState, PHOTON_MACHINE)
+
+/* Board wiring (Photon datasheet; Device OS platform_config.h). */
+#define PORT_A 0
+#define PORT_C 2
+#define PIN_D7_LED 13           /* PA13 */
+#define PIN_SETUP_BUTTON 7      /* PC7, active low, internal pull-up */
+#define PIN_WL_REG_ON 1         /* PC1 */
+#define TIM2_CH_RED 1           /* TIM2 CH2..CH4 = PA1..PA3 */
+
+struct PhotonMachineState {
+    MachineState parent_obj;
+
+    STM32F205RGState soc;
+    PhotonLedState led;
+    Clock *sysclk;
+    QEMUTimer *until_timer;
+    PhotonReport report;
+
+    char *flash_file;
+    char *uid_hex;
+    char *report_dir;
+    char *until;
+    uint64_t seed;
+    bool strict;
+};
+
+static void photon_request_reset(PhotonMachineState *m, uint32_t csr_flags,
+                                 const char *cause)
+{
+    stm32f2_rcc_note_reset_cause(&m->soc.rcc, csr_flags);
+    photon_report_reset(&m->report, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL), cause);
+    qemu_system_reset_request(SHUTDOWN_CAUSE_GUEST_RESET);
+}
+
+static void photon_sysresetreq(void *opaque, int n, int level)
+{
+    if (level) {
+        photon_request_reset(opaque, STM32F2_RCC_CSR_SFTRSTF | STM32F2_RCC_CSR_PINRSTF,
+                             "software");
+    }
+}
+
+static void photon_iwdg_reset(void *opaque, int n, int level)
+{
+    if (level) {
+        photon_request_reset(opaque, STM32F2_RCC_CSR_IWDGRSTF | STM32F2_RCC_CSR_PINRSTF,
+                             "watchdog");
+    }
+}
+
+static void photon_wl_reg_on(void *opaque, int n, int level)
+{
+    PhotonMachineState *m = opaque;
+
+    photon_report_event(&m->report, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL),
+                        level ? "WL_REG_ON high (Wi-Fi chip powered)" :
+                                "WL_REG_ON low (Wi-Fi chip held in reset)");
+}
+
+static void photon_led_changed(void *opaque, int64_t t_ns, PhotonLedColour colour,
+                               bool d7)
+{
+    PhotonMachineState *m = opaque;
+
+    photon_report_led(&m->report, t_ns, colour.r, colour.g, colour.b, d7);
+}
+
+static void photon_until_reached(void *opaque)
+{
+    PhotonMachineState *m = opaque;
+
+    photon_report_set_exit_reason(&m->report, "until");
+    qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_QMP_QUIT);
+}
+
+static bool parse_uid(const char *hex, uint8_t uid[STM32F205RG_UID_BYTES], Error **errp)
+{
+    if (strlen(hex) != 2 * STM32F205RG_UID_BYTES) {
+        error_setg(errp, "uid must be %d hex digits, got '%s'",
+                   2 * STM32F205RG_UID_BYTES, hex);
+        return false;
+    }
+    for (int i = 0; i < STM32F205RG_UID_BYTES; i++) {
+        char byte[3] = { hex[2 * i], hex[2 * i + 1], 0 };
+        char *end;
+
+        uid[i] = strtoul(byte, &end, 16);
+        if (*end || !g_ascii_isxdigit(byte[0]) || !g_ascii_isxdigit(byte[1])) {
+            error_setg(errp, "uid: '%s' is not hex (at digit %d)", hex, 2 * i + 1);
+            return false;
+        }
+    }
+    return true;
+}
+
+static void photon_machine_init(MachineState *ms)
+{
+    PhotonMachineState *m = PHOTON_MACHINE(ms);
+    /* Default device identity, a plausible STM32 UID. */
+    uint8_t uid[STM32F205RG_UID_BYTES] = {
+        0x32, 0x00, 0x1f, 0x00, 0x0c, 0x47, 0x34, 0x33, 0x37, 0x33, 0x34, 0x37,
+    };
+    DeviceState *soc;
+    DeviceState *gpio_a, *gpio_c;
+    double until_s = 0;
+
+    if (!m->flash_file) {
+        error_report("photon: a flash image is required: -M photon,flash=IMAGE "
+                     "(create one with `photon-sim flash`)");
+        exit(1);
+    }
+    if (m->uid_hex && !parse_uid(m->uid_hex, uid, &error_fatal)) {
+        exit(1);
+    }
+    if (m->until && (qemu_strtod(m->until, NULL, &until_s) < 0 || until_s <= 0)) {
+        error_report("photon: until=%s is not a positive number of seconds", m->until);
+        exit(1);
+    }
+    photon_unimp_set_strict(m->strict);
+    photon_report_open(&m->report, m->report_dir, &error_fatal);
+
+    m->sysclk = clock_new(OBJECT(ms), "SYSCLK");
+    clock_set_hz(m->sysclk, STM32F205RG_CPU_HZ);
+
+    object_initialize_child(OBJECT(ms), "soc", &m->soc, TYPE_STM32F205RG_SOC);
+    soc = DEVICE(&m->soc);
+    qdev_prop_set_string(soc, "flash-file", m->flash_file);
+    qdev_prop_set_uint64(soc, "rng-seed", m->seed);
+    m->soc.usart1_chr = serial_hd(0);
+    stm32f205rg_set_uid(&m->soc, uid);
+    qdev_connect_clock_in(soc, "sysclk", m->sysclk);
+    sysbus_realize(SYS_BUS_DEVICE(&m->soc), &error_fatal);
+    gpio_a = DEVICE(&m->soc.gpio[PORT_A]);
+    gpio_c = DEVICE(&m->soc.gpio[PORT_C]);
+
+    /* Resets the firmware can cause, with the flags RCC_CSR shows after. */
+    qdev_connect_gpio_out_named(DEVICE(&m->soc.armv7m), "SYSRESETREQ", 0,
+                                qemu_allocate_irq(photon_sysresetreq, m, 0));
+    qdev_connect_gpio_out_named(m->soc.iwdg, "reset", 0,
+                                qemu_allocate_irq(photon_iwdg_reset, m, 0));
+
+    /* LEDs. */
+    object_initialize_child(OBJECT(ms), "led", &m->led, TYPE_PHOTON_LED);
+    qdev_realize(DEVICE(&m->led), NULL, &error_fatal);
+    for (int i = 0; i < 3; i++) {
+        qdev_connect_gpio_out_named(DEVICE(&m->soc.tim2), "pwm", TIM2_CH_RED + i,
+                                    qdev_get_gpio_in_named(DEVICE(&m->led), "rgb", i));
+    }
+    qdev_connect_gpio_out_named(gpio_a, "output", PIN_D7_LED,
+                                qdev_get_gpio_in_named(DEVICE(&m->led), "d7", 0));
+    photon_led_set_observer(&m->led, photon_led_changed, m);
+
+    /* SETUP is a switch to ground: released, nothing drives PC7. */
+    qemu_set_irq(qdev_get_gpio_in_named(gpio_c, "drive", PIN_SETUP_BUTTON),
+                 STM32F2_GPIO_RELEASED);
+    qdev_connect_gpio_out_named(gpio_c, "output", PIN_WL_REG_ON,
+                                qemu_allocate_irq(photon_wl_reg_on, m, 0));
+
+    if (until_s > 0) {
+        m->until_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, photon_until_reached, m);
+        timer_mod(m->until_timer, (int64_t)(until_s * NANOSECONDS_PER_SECOND));
+    }
+    /* No -kernel: the CPU boots from the flash image through the alias at 0. */
+    armv7m_load_kernel(ARM_CPU(first_cpu), NULL, 0, STM32F2_FLASH_SIZE);
+}
+
+static char *photon_get_flash(Object *obj, Error **errp)
+{
+    return g_strdup(PHOTON_MACHINE(obj)->flash_file);
+}
+
+static void photon_set_flash(Object *obj, const char *value, Error **errp)
+{
+    PhotonMachineState *m = PHOTON_MACHINE(obj);
+
+    g_free(m->flash_file);
+    m->flash_file = g_strdup(value);
+}
+
+static char *photon_get_uid(Object *obj, Error **errp)
+{
+    return g_strdup(PHOTON_MACHINE(obj)->uid_hex);
+}
+
+static void photon_set_uid(Object *obj, const char *value, Error **errp)
+{
+    PhotonMachineState *m = PHOTON_MACHINE(obj);
+
+    g_free(m->uid_hex);
+    m->uid_hex = g_strdup(value);
+}
+
+static char *photon_get_report_dir(Object *obj, Error **errp)
+{
+    return g_strdup(PHOTON_MACHINE(obj)->report_dir);
+}
+
+static void photon_set_report_dir(Object *obj, const char *value, Error **errp)
+{
+    PhotonMachineState *m = PHOTON_MACHINE(obj);
+
+    g_free(m->report_dir);
+    m->report_dir = g_strdup(value);
+}
+
+static char *photon_get_until(Object *obj, Error **errp)
+{
+    return g_strdup(PHOTON_MACHINE(obj)->until);
+}
+
+static void photon_set_until(Object *obj, const char *value, Error **errp)
+{
+    PhotonMachineState *m = PHOTON_MACHINE(obj);
+
+    g_free(m->until);
+    m->until = g_strdup(value);
+}
+
+static void photon_get_seed(Object *obj, Visitor *v, const char *name,
+                            void *opaque, Error **errp)
+{
+    visit_type_uint64(v, name, &PHOTON_MACHINE(obj)->seed, errp);
+}
+
+static void photon_set_seed(Object *obj, Visitor *v, const char *name,
+                            void *opaque, Error **errp)
+{
+    visit_type_uint64(v, name, &PHOTON_MACHINE(obj)->seed, errp);
+}
+
+static bool photon_get_strict(Object *obj, Error **errp)
+{
+    return PHOTON_MACHINE(obj)->strict;
+}
+
+static void photon_set_strict(Object *obj, bool value, Error **errp)
+{
+    PHOTON_MACHINE(obj)->strict = value;
+}
+
+static const char *photon_valid_cpu_types[] = {
+    ARM_CPU_TYPE_NAME("cortex-m3"),
+    NULL
+};
+
+static void photon_machine_class_init(ObjectClass *oc, void *data)
+{
+    MachineClass *mc = MACHINE_CLASS(oc);
+
+    mc->desc = "Particle Photon (STM32F205RG + BCM43362)";
+    mc->init = photon_machine_init;
+    mc->default_cpu_type = ARM_CPU_TYPE_NAME("cortex-m3");
+    mc->valid_cpu_types = photon_valid_cpu_types;
+    mc->max_cpus = 1;
+    mc->default_ram_size = 0;
+    /* Accesses outside the chip's map must fault, as on hardware. */
+    mc->ignore_memory_transaction_failures = false;
+
+    object_class_property_add_str(oc, "flash", photon_get_flash, photon_set_flash);
+    object_class_property_set_description(oc, "flash", "1 MiB flash image file");
+    object_class_property_add_str(oc, "uid", photon_get_uid, photon_set_uid);
+    object_class_property_set_description(oc, "uid",
+        "96-bit unique ID = Particle device ID (24 hex digits)");
+    object_class_property_add_str(oc, "report-dir", photon_get_report_dir,
+                                  photon_set_report_dir);
+    object_class_property_set_description(oc, "report-dir",
+        "folder for led.jsonl and summary.json");
+    object_class_property_add_str(oc, "until", photon_get_until, photon_set_until);
+    object_class_property_set_description(oc, "until",
+        "stop after this many seconds of virtual time");
+    object_class_property_add(oc, "seed", "uint64", photon_get_seed, photon_set_seed,
+                              NULL, NULL);
+    object_class_property_set_description(oc, "seed", "seed of the RNG model");
+    object_class_property_add_bool(oc, "strict", photon_get_strict, photon_set_strict);
+    object_class_property_set_description(oc, "strict",
+        "stop at the first unmodelled register access");
+}
+
+static const TypeInfo photon_machine_info = {
+    .name = TYPE_PHOTON_MACHINE,
+    .parent = TYPE_MACHINE,
+    .instance_size = sizeof(PhotonMachineState),
+    .class_init = photon_machine_class_init,
+};
+
+static void photon_machine_register_types(void)
+{
+    type_register_static(&photon_machine_info);
+}
+
+type_init(photon_machine_register_types)

@@ -1,0 +1,33 @@
+/*
+ * A run's report: the LED timeline (led.jsonl), events, and summary.json,
+ * written by the machine on the virtual clock, plus the timeline printed as
+ * the run goes.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef HW_PHOTON_REPORT_H
+#define HW_PHOTON_REPORT_H
+
+#include "qemu/notify.h"
+
+typedef struct PhotonReport {
+    char *dir;
+    FILE *led_log;              /* led.jsonl */
+    char *exit_reason;
+    int64_t wall_start_us;
+    unsigned resets;
+    GString *reset_causes;      /* JSON array body */
+    GString *patterns;          /* JSON array body of distinct pattern names */
+    GHashTable *patterns_seen;
+    Notifier exit_notifier;
+} PhotonReport;
+
+void photon_report_open(PhotonReport *r, const char *dir, Error **errp);
+void photon_report_led(PhotonReport *r, int64_t t_ns, double red, double green,
+                       double blue, bool d7);
+void photon_report_pattern(PhotonReport *r, int64_t t_ns, const char *name);
+void photon_report_reset(PhotonReport *r, int64_t t_ns, const char *cause);
+void photon_report_event(PhotonReport *r, int64_t t_ns, const char *what);
+void photon_report_set_exit_reason(PhotonReport *r, const char *reason);
+
+#endif
