@@ -1,0 +1,105 @@
+#include "fixtures.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int fixtures_dir(char *out, size_t size, sim_error *err)
+{
+    const char *env = getenv("PHOTON_SIM_FIXTURES");
+    if (env && *env) {
+        snprintf(out, size, "%s", env);
+        return 0;
+    }
+    const char *home = getenv("HOME");
+    if (!home || !*home)
+        return sim_fail(err, "cannot locate the firmware fixtures: neither PHOTON_SIM_FIXTURES "
+                        "nor HOME is set");
+    snprintf(out, size, "%s/.cache/photon-sim/firmware", home);
+    return 0;
+}
+
+static bool is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int need_file(const char *path, const char *what, sim_error *err)
+{
+    if (access(path, R_OK) == 0)
+        return 0;
+    return sim_fail(err, "%s: %s is missing (%s); scripts/fetch-fixtures.sh fetches the "
+                    "firmware fixtures, PHOTON_SIM_FIXTURES points elsewhere", path, what,
+                    strerror(errno));
+}
+
+static int join(char *out, const char *dir, const char *name, sim_error *err)
+{
+    if ((size_t)snprintf(out, PATH_MAX, "%s/%s", dir, name) >= PATH_MAX)
+        return sim_fail(err, "%s/%s: path too long", dir, name);
+    return 0;
+}
+
+int fixtures_resolve_firmware(const char *spec, firmware_files *out, sim_error *err)
+{
+    static const char *const versions[] = {"2.2.0", "1.5.0", "0.5.2"};
+    memset(out, 0, sizeof *out);
+    char root[PATH_MAX], dir[PATH_MAX];
+    bool known = false;
+    for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++)
+        known |= strcmp(spec, versions[i]) == 0;
+
+    if (known) {
+        if (fixtures_dir(root, sizeof root, err) != 0 || join(dir, root, spec, err) != 0)
+            return -1;
+        if (!is_dir(dir))
+            return sim_fail(err, "%s: no Device OS %s fixtures here; scripts/fetch-fixtures.sh "
+                            "fetches them, PHOTON_SIM_FIXTURES points elsewhere", dir, spec);
+        /* No 0.5.2 bootloader ships with particle-cli; 1.5.0's boots it. */
+        bool old = strcmp(spec, "0.5.2") == 0;
+        char boot_dir[PATH_MAX];
+        if (join(boot_dir, root, old ? "1.5.0" : spec, err) != 0 ||
+            join(out->bootloader, boot_dir, "bootloader.bin", err) != 0)
+            return -1;
+        out->legacy_tinker = old;
+    } else if (is_dir(spec)) {
+        snprintf(dir, sizeof dir, "%s", spec);
+        if (join(out->bootloader, dir, "bootloader.bin", err) != 0)
+            return -1;
+    } else {
+        return sim_fail(err, "--firmware %s: neither a Device OS version with fixtures "
+                        "(2.2.0, 1.5.0, 0.5.2) nor a folder", spec);
+    }
+    if (join(out->system_part1, dir, "system-part1.bin", err) != 0 ||
+        join(out->system_part2, dir, "system-part2.bin", err) != 0)
+        return -1;
+    if (need_file(out->bootloader, "the bootloader", err) ||
+        need_file(out->system_part1, "system part 1", err) ||
+        need_file(out->system_part2, "system part 2", err))
+        return -1;
+    return 0;
+}
+
+int fixtures_resolve_app(const char *spec, bool legacy_tinker, char *out, size_t size,
+                         sim_error *err)
+{
+    const char *name = NULL;
+    if (strcmp(spec, "tinker") == 0)
+        name = legacy_tinker ? "apps/tinker-0.5.2.bin" : "apps/tinker.bin";
+    else if (strcmp(spec, "doctor") == 0)
+        name = "apps/doctor.bin";
+    if (!name) {
+        snprintf(out, size, "%s", spec);
+        return need_file(out, "the application", err);
+    }
+    char root[PATH_MAX];
+    if (fixtures_dir(root, sizeof root, err) != 0)
+        return -1;
+    if ((size_t)snprintf(out, size, "%s/%s", root, name) >= size)
+        return sim_fail(err, "%s/%s: path too long", root, name);
+    return need_file(out, spec, err);
+}
