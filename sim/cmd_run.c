@@ -1,0 +1,186 @@
+/* photon-sim run: compose the flash image and run the Photon machine on the
+ * virtual clock until a virtual time, leaving a report folder behind. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "run_summary.h"
+
+static const char synopsis[] =
+    "  photon-sim run [--firmware 2.2.0|1.5.0|0.5.2|DIR] [--app tinker|doctor|FILE.bin]\n"
+    "                 [--flash IMAGE] [--until SECONDS] [--report DIR] [--seed N]\n"
+    "                 [--uid HEX24] [--strict]\n"
+    "\n"
+    "  --firmware X   put Device OS X (bootloader, system parts) into the image\n"
+    "  --app X        put this user part into the image (tinker, doctor or a file)\n"
+    "  --flash IMAGE  the device's flash; it persists across runs (default photon-flash.bin;\n"
+    "                 created with 2.2.0 + tinker and a blank DCT if missing)\n"
+    "  --until S      stop after S seconds of virtual time (default 30)\n"
+    "  --report DIR   report folder: led.jsonl, serial.log, summary.json (default photon-report)\n"
+    "  --seed N       seed of the hardware RNG (device key, TLS); same seed, same run\n"
+    "  --uid HEX24    the STM32 unique ID, i.e. the Particle device ID\n"
+    "  --strict       stop at the first register access the simulator does not model\n"
+    "\n"
+    "  exit status: 0 run completed, 1 run failed, 2 usage, 3 stopped by --strict\n";
+
+enum { RUN_EXIT_STRICT = 3 };
+
+/* The QEMU binary: $PHOTON_SIM_QEMU, else qemu-system-arm beside the build. */
+static int find_qemu(char *out, size_t size)
+{
+    const char *env = getenv("PHOTON_SIM_QEMU");
+    char self[PATH_MAX];
+    ssize_t n;
+
+    if (env && *env) {
+        snprintf(out, size, "%s", env);
+        return access(out, X_OK);
+    }
+    n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n < 0)
+        return -1;
+    self[n] = 0;
+    *strrchr(self, '/') = 0;                       /* build/sim */
+    snprintf(out, size, "%s/../qemu-system-arm", self);
+    return access(out, X_OK);
+}
+
+static int compose_flash(const char *image, const char *firmware, const char *app)
+{
+    char *argv[8];
+    int argc = 0;
+
+    argv[argc++] = "flash";
+    argv[argc++] = "--image";
+    argv[argc++] = (char *)image;
+    if (firmware) {
+        argv[argc++] = "--firmware";
+        argv[argc++] = (char *)firmware;
+    }
+    if (app) {
+        argv[argc++] = "--app";
+        argv[argc++] = (char *)app;
+    }
+    argv[argc] = NULL;
+    return cmd_flash(argc, argv);
+}
+
+static int run_qemu(char *const argv[])
+{
+    pid_t pid = fork();
+    int status;
+
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        execv(argv[0], argv);
+        fprintf(stderr, "photon-sim: cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR)
+            return -1;
+    }
+    return status;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    const char *firmware = NULL, *app = NULL, *image = "photon-flash.bin";
+    const char *until = "30", *report = "photon-report", *seed = "0", *uid = NULL;
+    bool strict = false;
+    char qemu[PATH_MAX], machine[4 * PATH_MAX], serial[PATH_MAX + 16], summary[PATH_MAX];
+    struct stat st;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char **value = NULL;
+
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            printf("usage:\n%s", synopsis);
+            return SIM_EXIT_OK;
+        } else if (!strcmp(a, "--strict")) {
+            strict = true;
+            continue;
+        } else if (!strcmp(a, "--firmware")) {
+            value = &firmware;
+        } else if (!strcmp(a, "--app")) {
+            value = &app;
+        } else if (!strcmp(a, "--flash")) {
+            value = &image;
+        } else if (!strcmp(a, "--until")) {
+            value = &until;
+        } else if (!strcmp(a, "--report")) {
+            value = &report;
+        } else if (!strcmp(a, "--seed")) {
+            value = &seed;
+        } else if (!strcmp(a, "--uid")) {
+            value = &uid;
+        } else {
+            return sim_usage("run", synopsis, "unknown argument %s", a);
+        }
+        if (i + 1 >= argc)
+            return sim_usage("run", synopsis, "%s needs a value", a);
+        *value = argv[++i];
+    }
+    char *end;
+    double until_s = strtod(until, &end);
+    if (*end || until_s <= 0)
+        return sim_usage("run", synopsis, "--until %s: expected a positive number of seconds",
+                         until);
+    strtoull(seed, &end, 0);
+    if (*end || !*seed)
+        return sim_usage("run", synopsis, "--seed %s: expected a number", seed);
+    if (strchr(image, ',') || strchr(report, ','))
+        return sim_usage("run", synopsis, "--flash and --report paths cannot contain ','");
+
+    if (find_qemu(qemu, sizeof qemu) != 0) {
+        fprintf(stderr, "photon-sim: error: cannot find qemu-system-arm with the photon machine "
+                "(%s); build it with scripts/setup.sh or set PHOTON_SIM_QEMU\n", qemu);
+        return SIM_EXIT_FAILED;
+    }
+    if (stat(image, &st) != 0 && !firmware && !app) {
+        firmware = "2.2.0";     /* a new device: current Device OS and Tinker */
+        app = "tinker";
+    }
+    if ((firmware || app) && compose_flash(image, firmware, app) != SIM_EXIT_OK)
+        return SIM_EXIT_FAILED;
+
+    if (mkdir(report, 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "photon-sim: error: cannot create report folder %s: %s\n", report,
+                strerror(errno));
+        return SIM_EXIT_FAILED;
+    }
+    snprintf(summary, sizeof summary, "%s/summary.json", report);
+    unlink(summary);    /* a report's summary is complete or absent */
+    snprintf(machine, sizeof machine, "photon,flash=%s,report-dir=%s,until=%s,seed=%s%s%s%s",
+             image, report, until, seed, uid ? ",uid=" : "", uid ? uid : "",
+             strict ? ",strict=on" : "");
+    snprintf(serial, sizeof serial, "file:%s/serial.log", report);
+    char *qemu_argv[] = {
+        qemu, "-M", machine, "-icount", "shift=3", "-display", "none",
+        "-monitor", "none", "-serial", serial, "-nodefaults", NULL,
+    };
+    fprintf(stderr, "photon-sim: running %s for %s virtual seconds (report: %s)\n", image,
+            until, report);
+    int status = run_qemu(qemu_argv);
+
+    run_summary s;
+    if (run_summary_load(summary, &s) != 0) {
+        fprintf(stderr, "photon-sim: error: the simulator stopped without a summary "
+                "(status %d); the report in %s is incomplete\n", status, report);
+        return SIM_EXIT_FAILED;
+    }
+    run_summary_print(&s, stderr);
+    if (s.strict_failure)
+        return RUN_EXIT_STRICT;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return SIM_EXIT_FAILED;
+    return SIM_EXIT_OK;
+}

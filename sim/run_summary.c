@@ -1,0 +1,65 @@
+/* Reading a run's summary.json with jansson. */
+#include <jansson.h>
+#include <string.h>
+
+#include "run_summary.h"
+
+static void append(char *buf, size_t size, const char *sep, const char *text)
+{
+    size_t len = strlen(buf);
+
+    snprintf(buf + len, size - len, "%s%s", len ? sep : "", text);
+}
+
+int run_summary_load(const char *path, run_summary *out)
+{
+    json_error_t error;
+    json_t *root = json_load_file(path, 0, &error), *item;
+    size_t i;
+
+    memset(out, 0, sizeof *out);
+    if (!root) {
+        if (error.line >= 0)
+            fprintf(stderr, "photon-sim: %s:%d:%d: %s\n", path, error.line, error.column,
+                    error.text);
+        return -1;
+    }
+    out->virtual_seconds = json_number_value(json_object_get(root, "virtual_seconds"));
+    out->wall_seconds = json_number_value(json_object_get(root, "wall_seconds"));
+    out->guest_instructions = json_integer_value(json_object_get(root, "guest_instructions"));
+    snprintf(out->exit_reason, sizeof out->exit_reason, "%s",
+             json_string_value(json_object_get(root, "exit_reason")) ?: "?");
+    out->strict_failure = json_is_true(json_object_get(root, "strict_failure"));
+    out->resets = json_array_size(json_object_get(root, "resets"));
+    json_array_foreach(json_object_get(root, "patterns"), i, item)
+        append(out->patterns, sizeof out->patterns, ", ", json_string_value(item) ?: "?");
+    out->unmodelled_accesses = json_integer_value(json_object_get(root, "unmodelled_accesses"));
+    json_array_foreach(json_object_get(root, "unmodelled"), i, item) {
+        char line[160];
+
+        snprintf(line, sizeof line, "%s %s %s x%lld",
+                 json_string_value(json_object_get(item, "device")) ?: "?",
+                 json_string_value(json_object_get(item, "address")) ?: "?",
+                 json_string_value(json_object_get(item, "access")) ?: "?",
+                 (long long)json_integer_value(json_object_get(item, "count")));
+        append(out->unmodelled, sizeof out->unmodelled, "\n", line);
+    }
+    json_decref(root);
+    return 0;
+}
+
+void run_summary_print(const run_summary *s, FILE *out)
+{
+    double speed = s->wall_seconds > 0 ? s->virtual_seconds / s->wall_seconds : 0;
+
+    fprintf(out, "photon-sim: %.3f s virtual in %.1f s wall (%.2fx real time", s->virtual_seconds,
+            s->wall_seconds, speed);
+    if (s->guest_instructions > 0 && s->wall_seconds > 0)
+        fprintf(out, ", %.0f guest MIPS", s->guest_instructions / s->wall_seconds / 1e6);
+    fprintf(out, "); stopped: %s; resets: %u\n", s->exit_reason, s->resets);
+    fprintf(out, "photon-sim: patterns: %s\n", s->patterns[0] ? s->patterns : "(none)");
+    fprintf(out, "photon-sim: unmodelled register accesses: %llu\n",
+            (unsigned long long)s->unmodelled_accesses);
+    if (s->unmodelled[0])
+        fprintf(out, "%s\n", s->unmodelled);
+}
