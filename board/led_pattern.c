@@ -54,7 +54,6 @@
 #define BREATH_MAX_STEP_FRACTION 0.12  /* per step, of the peak: 1000 ms fades move 5 % */
 #define BREATH_TROUGH_FRACTION 0.10    /* turning up is allowed only this close to dark */
 #define BREATH_PEAK_FRACTION 0.85      /* turning down only this close to the peak */
-#define BREATH_PEAK_SLACK 0.03         /* integer PWM steps never exceed the peak by more */
 #define IRREGULAR_MIN_MS 1000.0
 #define SEGMENT_CAPACITY 256           /* SOS play: ~50 segments; half a slow fade: 160 */
 
@@ -90,7 +89,6 @@ struct ongoing {
     int64_t steady_start_ns;         /* steady: the segment it is */
     bool expect_lit;                 /* blink: next half */
     enum led_colour colour;
-    double level;
     double on_total_ms, off_total_ms;
     unsigned on_phases, off_phases;
     struct ramp ramp;                /* breathing */
@@ -325,8 +323,8 @@ const char *led_pattern_kind_name(enum led_pattern_kind kind)
 
 /*
  * Takes one more step of a fade into r, if s can be that step: the same
- * hue (unless nearly dark, where hue means little), no brighter than the
- * peak, a small change, and turning only at the bottom or the top.
+ * hue (unless nearly dark, where hue means little), a small change, and
+ * turning only at the bottom or the top.
  * The step's length is the caller's business.
  */
 static bool ramp_step(struct ramp *r, const struct segment *s)
@@ -336,9 +334,6 @@ static bool ramp_step(struct ramp *r, const struct segment *s)
     bool dim = level <= BREATH_TROUGH_FRACTION * n.peak;
 
     if (!dim && s->colour != n.colour) {
-        return false;
-    }
-    if (level > n.peak * (1.0 + BREATH_PEAK_SLACK)) {
         return false;
     }
     double change = level - n.last_level;
@@ -429,8 +424,7 @@ static enum verdict match_sos(const struct led_pattern_classifier *cls, struct m
     }
     for (unsigned i = 0; i < SOS_PREAMBLE_PHASES; i++) {
         const struct segment *s = seg_at(cls, i);
-        if (!s || seg_lit(s) != sos_preamble[i].lit ||
-            (seg_lit(s) && s->colour != LED_COLOUR_RED)) {
+        if (!s || (sos_preamble[i].lit ? !seg_is(s, LED_COLOUR_RED) : seg_lit(s))) {
             return NO_MATCH;
         }
         enum phase_fit fit = fit_phase(s, sos_preamble[i].ms);
@@ -567,7 +561,6 @@ static void blink_matched(struct match *m, int64_t start_ns, const struct segmen
         .active = true,
         .expect_lit = expect_lit,
         .colour = lit->colour,
-        .level = lit->level,
         .on_total_ms = on_total_ms,
         .off_total_ms = off_total_ms,
         .on_phases = on_phases,
@@ -608,9 +601,6 @@ static enum verdict match_blink_from_lit(const struct led_pattern_classifier *cl
         return within_phase(s1, d0) ? NEED_MORE : NO_MATCH;
     }
     double d1 = seg_ms(s1);
-    if (!within_phase(s1, d0)) {
-        return NO_MATCH;
-    }
     const struct segment *s2 = seg_at(cls, 2);
     if (!same_light(s2, s0)) {
         return NO_MATCH;
@@ -721,10 +711,6 @@ static enum verdict match_burst(const struct led_pattern_classifier *cls, struct
     }
     if (d0 < BURST_MIN_MS || d0 > BURST_MAX_MS) {
         return NO_MATCH;
-    }
-    const struct segment *s1 = seg_at(cls, 1);
-    if (s1 && seg_lit(s1) && s1->colour == s0->colour) {
-        return NO_MATCH; /* it goes on in the same colour: not a single flash */
     }
     m->consumed = 1;
     event_init(&m->event, LED_PATTERN_BURST, s0->start_ns, s0);
@@ -856,8 +842,7 @@ static enum carry carry_blink(struct ongoing *o, const struct segment *s)
     if (lit != o->expect_lit) {
         return CARRY_BROKEN;
     }
-    if (lit && (s->colour != o->colour ||
-                fabs(s->level - o->level) > SAME_LEVEL_FRACTION * o->level)) {
+    if (lit && s->colour != o->colour) {
         return CARRY_BROKEN;
     }
     double expected = lit ? o->on_total_ms / o->on_phases : o->off_total_ms / o->off_phases;
@@ -1155,6 +1140,12 @@ void led_pattern_free(struct led_pattern_classifier *cls)
     free(cls);
 }
 
+/* A duty as a fraction of the period; anything else (NaN too) is clamped. */
+static double duty(double d)
+{
+    return d > 0 ? fmin(d, 1.0) : 0.0;
+}
+
 void led_pattern_colour(struct led_pattern_classifier *cls, int64_t time_ns,
                         double r, double g, double b)
 {
@@ -1166,7 +1157,7 @@ void led_pattern_colour(struct led_pattern_classifier *cls, int64_t time_ns,
         cls->has_pending = true;
         cls->pending_ns = cls->now_ns;
     }
-    cls->pending_rgb = (struct led_rgb){ r, g, b };
+    cls->pending_rgb = (struct led_rgb){ duty(r), duty(g), duty(b) };
     advance_to(cls, cls->now_ns);
     process(cls, false);
 }

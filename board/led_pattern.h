@@ -54,8 +54,10 @@
  *
  * <colour> is led_colour_name() of the nearest named colour. A fade counts
  * as breathing after 10 steps; its period is estimated from the slope of
- * the fade (the fade runs from full to dark in half a period), so it is
- * known long before a whole period has been seen.
+ * the fade (it runs from full to dark in half a period), so it is known
+ * long before a whole period has been seen. The estimate assumes the fade
+ * was seen from its first, full step, as Device OS starts every fade; one
+ * picked up half-way (after an unexplained glitch) gets too short a period.
  *
  * Each pattern is reported once, when it begins; it is reported again only
  * if something else was reported or was left unexplained in between (so
@@ -83,7 +85,7 @@ enum led_pattern_kind {
 
 struct led_pattern_event {
     int64_t start_ns;     /* virtual time the pattern began */
-    int64_t confirmed_ns; /* virtual time the classifier became sure of it */
+    int64_t confirmed_ns; /* time of the call that made the classifier sure */
     enum led_pattern_kind kind;
     char name[LED_PATTERN_NAME_MAX];
     enum led_colour colour;
@@ -129,10 +131,10 @@ struct led_pattern_classifier *led_pattern_new(int64_t start_ns,
 void led_pattern_free(struct led_pattern_classifier *cls);
 
 /*
- * The LED shows (r, g, b) duties (0..1) from time_ns on. Times must not go
- * backwards; one that does is taken as the latest time seen. Changes less
- * than 2 ms apart count as one (the three CCR writes of one colour change),
- * dated at the first of them.
+ * The LED shows (r, g, b) duties (0..1; others are clamped) from time_ns
+ * on. Times must not go backwards; one that does is taken as the latest
+ * time seen. Changes less than 2 ms apart count as one (the three CCR
+ * writes of one colour change), dated at the first of them.
  */
 void led_pattern_colour(struct led_pattern_classifier *cls, int64_t time_ns,
                         double r, double g, double b);
@@ -140,6 +142,9 @@ void led_pattern_colour(struct led_pattern_classifier *cls, int64_t time_ns,
 /*
  * Time has reached time_ns with no change: lets a steady colour be named,
  * or a pattern be found to have ended, without waiting for the next change.
+ * The classifier only learns the time from these calls, so a caller that
+ * wants events promptly (confirmed_ns close to when the LED made them
+ * certain) calls this periodically, e.g. every 25 ms of virtual time.
  */
 void led_pattern_advance(struct led_pattern_classifier *cls, int64_t time_ns);
 

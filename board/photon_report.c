@@ -14,6 +14,9 @@
 #include "hw/photon/board/photon_report.h"
 #include "hw/photon/peripherals/photon_unimp.h"
 
+/* How often the classifier is told time has passed: the LED service's tick. */
+#define CLASSIFY_TICK_NS (25 * SCALE_MS)
+
 static double seconds(int64_t ns)
 {
     return ns / 1e9;
@@ -48,6 +51,9 @@ static void photon_report_write_summary(Notifier *n, void *data)
     int64_t instructions = icount_enabled() ? icount_get_raw() : -1;
     FILE *f;
 
+    if (r->classifier) {
+        led_pattern_flush(r->classifier, virtual_ns);
+    }
     if (r->led_log) {
         fclose(r->led_log);
         r->led_log = NULL;
@@ -77,12 +83,29 @@ static void photon_report_write_summary(Notifier *n, void *data)
     }
 }
 
+static void report_pattern_event(void *opaque, const struct led_pattern_event *event)
+{
+    photon_report_pattern(opaque, event->start_ns, event->name);
+}
+
+static void report_classify_tick(void *opaque)
+{
+    PhotonReport *r = opaque;
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+
+    led_pattern_advance(r->classifier, now);
+    timer_mod(r->classify_tick, now + CLASSIFY_TICK_NS);
+}
+
 void photon_report_open(PhotonReport *r, const char *dir, Error **errp)
 {
     r->wall_start_us = g_get_monotonic_time();
     r->reset_causes = g_string_new("");
     r->patterns = g_string_new("");
     r->patterns_seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    r->classifier = led_pattern_new(0, report_pattern_event, r);
+    r->classify_tick = timer_new_ns(QEMU_CLOCK_VIRTUAL, report_classify_tick, r);
+    timer_mod(r->classify_tick, CLASSIFY_TICK_NS);
     r->exit_notifier.notify = photon_report_write_summary;
     qemu_add_exit_notifier(&r->exit_notifier);
     if (!dir) {
@@ -103,6 +126,7 @@ void photon_report_open(PhotonReport *r, const char *dir, Error **errp)
 void photon_report_led(PhotonReport *r, int64_t t_ns, double red, double green,
                        double blue, bool d7)
 {
+    led_pattern_colour(r->classifier, t_ns, red, green, blue);
     if (r->led_log) {
         fprintf(r->led_log, "{\"t\": %.6f, \"rgb\": [%.4f, %.4f, %.4f], \"d7\": %s}\n",
                 seconds(t_ns), red, green, blue, d7 ? "true" : "false");

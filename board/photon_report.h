@@ -9,6 +9,8 @@
 #define HW_PHOTON_REPORT_H
 
 #include "qemu/notify.h"
+#include "qemu/timer.h"
+#include "hw/photon/board/led_pattern.h"
 
 typedef struct PhotonReport {
     char *dir;
@@ -19,6 +21,8 @@ typedef struct PhotonReport {
     GString *reset_causes;      /* JSON array body */
     GString *patterns;          /* JSON array body of distinct pattern names */
     GHashTable *patterns_seen;
+    struct led_pattern_classifier *classifier;
+    QEMUTimer *classify_tick;   /* lets the classifier conclude between changes */
     Notifier exit_notifier;
 } PhotonReport;
 

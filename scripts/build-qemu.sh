@@ -40,22 +40,26 @@ printf '# photon-sim: only the Photon machine\nCONFIG_PHOTON=y\n' > "$tree/confi
 # The +dfsg tarball has no pc-bios blobs to unpack.
 sed -i 's/^if unpack_edk2_blobs$/if false/' "$tree/pc-bios/meson.build"
 
-# 3. Configure once, then build incrementally.
-if [ ! -f "$objdir/build.ninja" ]; then
+# 3. Configure when the options change, then build incrementally.
+cc="cc"; command -v ccache >/dev/null && cc="ccache cc"
+configure_args=(--target-list=arm-softmmu "--cc=$cc"
+    --enable-sdl --enable-slirp --enable-trace-backends=log
+    --disable-docs --disable-tools --disable-guest-agent --disable-werror
+    --without-default-devices --disable-install-blobs --disable-qom-cast-debug
+    --disable-gtk --disable-vnc-jpeg --disable-opengl --disable-spice
+    --disable-xen --disable-kvm --disable-curses --disable-vhost-user
+    --disable-libusb --disable-usb-redir --disable-capstone
+    --disable-gnutls --disable-nettle --disable-gcrypt --disable-linux-io-uring
+    --disable-fuse --disable-pa --disable-alsa --disable-oss --disable-jack
+    --disable-sndio --audio-drv-list=)
+if [ ! -f "$objdir/build.ninja" ] ||
+   [ "$(cat "$objdir/.photon-sim-configure" 2>/dev/null)" != "${configure_args[*]}" ]; then
+    rm -rf "$objdir"
     mkdir -p "$objdir"
-    cc="cc"; command -v ccache >/dev/null && cc="ccache cc"
     say "configuring QEMU in $objdir"
-    (cd "$objdir" && "$tree/configure" --target-list=arm-softmmu --cc="$cc" \
-        --enable-sdl --enable-slirp --enable-trace-backends=log \
-        --disable-docs --disable-tools --disable-guest-agent --disable-werror \
-        --without-default-devices --disable-install-blobs \
-        --disable-gtk --disable-vnc-jpeg --disable-opengl --disable-spice \
-        --disable-xen --disable-kvm --disable-curses --disable-vhost-user \
-        --disable-libusb --disable-usb-redir --disable-capstone \
-        --disable-gnutls --disable-nettle --disable-gcrypt --disable-linux-io-uring \
-        --disable-fuse --disable-pa --disable-alsa --disable-oss --disable-jack \
-        --disable-sndio --audio-drv-list= >"$objdir/configure.log" 2>&1) \
+    (cd "$objdir" && "$tree/configure" "${configure_args[@]}" >"$objdir/configure.log" 2>&1) \
         || { tail -30 "$objdir/configure.log" >&2; die "QEMU configure failed (see $objdir/configure.log)"; }
+    echo "${configure_args[*]}" > "$objdir/.photon-sim-configure"
 fi
 export CCACHE_BASEDIR=$build CCACHE_NOHASHDIR=1
 ninja -C "$objdir" qemu-system-arm >"$objdir/ninja.log" 2>&1 \
