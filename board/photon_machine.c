@@ -27,6 +27,7 @@
 #include "sysemu/reset.h"
 #include "hw/photon/board/stm32f205rg_soc.h"
 #include "hw/photon/board/photon_led.h"
+#include "hw/photon/board/photon_controls.h"
 #include "hw/photon/board/photon_report.h"
 #include "hw/photon/peripherals/photon_unimp.h"
 
@@ -46,6 +47,7 @@ struct PhotonMachineState {
 
     STM32F205RGState soc;
     PhotonLedState led;
+    PhotonControlsState controls;
     Clock *sysclk;
     QEMUTimer *until_timer;
     PhotonReport report;
@@ -80,6 +82,34 @@ static void photon_iwdg_reset(void *opaque, int n, int level)
         photon_request_reset(opaque, STM32F2_RCC_CSR_IWDGRSTF | STM32F2_RCC_CSR_PINRSTF,
                              "watchdog");
     }
+}
+
+static void photon_pin_reset(void *opaque)
+{
+    photon_request_reset(opaque, STM32F2_RCC_CSR_PINRSTF, "RESET button");
+}
+
+/*
+ * Power lost: the backup domain (RTC, backup registers) has no battery on the
+ * bench, so it is lost along with RAM; only the flash keeps its contents.
+ * The chip restarts when power returns, with the power-on reset flags.
+ */
+static void photon_power_loss(void *opaque)
+{
+    PhotonMachineState *m = opaque;
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+
+    photon_report_event(&m->report, now, "power lost");
+    stm32f2_rcc_power_loss(&m->soc.rcc);
+    qemu_set_irq(qdev_get_gpio_in_named(m->soc.rtc, "power-loss", 0), 1);
+    memset(memory_region_get_ram_ptr(&m->soc.bkpsram), 0,
+           memory_region_size(&m->soc.bkpsram));
+}
+
+static void photon_power_restored(void *opaque)
+{
+    photon_request_reset(opaque, STM32F2_RCC_CSR_PORRSTF | STM32F2_RCC_CSR_PINRSTF |
+                         STM32F2_RCC_CSR_BORRSTF, "power on");
 }
 
 static void photon_wl_reg_on(void *opaque, int n, int level)
@@ -184,7 +214,15 @@ static void photon_machine_init(MachineState *ms)
                                 qdev_get_gpio_in_named(DEVICE(&m->led), "d7", 0));
     photon_led_set_observer(&m->led, photon_led_changed, m);
 
-    /* SETUP is a switch to ground: released, nothing drives PC7. */
+    /* Buttons and power. SETUP is a switch to ground: released, nothing drives PC7. */
+    object_initialize_child(OBJECT(ms), "controls", &m->controls, TYPE_PHOTON_CONTROLS);
+    m->controls.pin_reset = photon_pin_reset;
+    m->controls.power_loss = photon_power_loss;
+    m->controls.power_restored = photon_power_restored;
+    m->controls.board = m;
+    qdev_realize(DEVICE(&m->controls), NULL, &error_fatal);
+    qdev_connect_gpio_out_named(DEVICE(&m->controls), "setup-pin", 0,
+                                qdev_get_gpio_in_named(gpio_c, "drive", PIN_SETUP_BUTTON));
     qemu_set_irq(qdev_get_gpio_in_named(gpio_c, "drive", PIN_SETUP_BUTTON),
                  STM32F2_GPIO_RELEASED);
     qdev_connect_gpio_out_named(gpio_c, "output", PIN_WL_REG_ON,
