@@ -28,6 +28,7 @@
 #include "hw/photon/board/stm32f205rg_soc.h"
 #include "hw/photon/board/photon_led.h"
 #include "hw/photon/board/photon_controls.h"
+#include "hw/photon/peripherals/bcm43362_card.h"
 #include "hw/photon/board/photon_report.h"
 #include "hw/photon/peripherals/photon_unimp.h"
 
@@ -48,6 +49,7 @@ struct PhotonMachineState {
     STM32F205RGState soc;
     PhotonLedState led;
     PhotonControlsState controls;
+    Bcm43362CardState wifi;
     Clock *sysclk;
     QEMUTimer *until_timer;
     PhotonReport report;
@@ -56,6 +58,7 @@ struct PhotonMachineState {
     char *uid_hex;
     char *report_dir;
     char *until;
+    char *access_point;         /* SSID:PASSPHRASE of the AP on the air */
     uint64_t seed;
     bool strict;
 };
@@ -119,6 +122,7 @@ static void photon_wl_reg_on(void *opaque, int n, int level)
     photon_report_event(&m->report, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL),
                         level ? "WL_REG_ON high (Wi-Fi chip powered)" :
                                 "WL_REG_ON low (Wi-Fi chip held in reset)");
+    qemu_set_irq(qdev_get_gpio_in_named(DEVICE(&m->wifi), "wl-reg-on", 0), level);
 }
 
 static void photon_led_changed(void *opaque, int64_t t_ns, PhotonLedColour colour,
@@ -135,6 +139,34 @@ static void photon_until_reached(void *opaque)
 
     photon_report_set_exit_reason(&m->report, "until");
     qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_QMP_QUIT);
+}
+
+/* "SSID:PASSPHRASE" (WPA2-PSK) or "SSID" (open), on channel 6. */
+static bool photon_add_access_point(PhotonMachineState *m, const char *spec, Error **errp)
+{
+    struct bcm43362_ap ap = {
+        .bssid = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0x01 },
+        .channel = 6,
+        .rssi_dbm = -45,
+    };
+    const char *colon = strchr(spec, ':');
+    size_t ssid_len = colon ? colon - spec : strlen(spec);
+
+    if (ssid_len < 1 || ssid_len > 32) {
+        error_setg(errp, "wifi=%s: the SSID must be 1 to 32 characters", spec);
+        return false;
+    }
+    memcpy(ap.ssid, spec, ssid_len);
+    if (colon) {
+        ap.security = BCM43362_SECURITY_WPA2_PSK;
+        pstrcpy(ap.passphrase, sizeof(ap.passphrase), colon + 1);
+    }
+    if (!bcm43362_ap_add(m->wifi.chip, &ap)) {
+        error_setg(errp, "wifi=%s: not a valid access point (WPA2 passphrases have "
+                   "8 to 63 characters)", spec);
+        return false;
+    }
+    return true;
 }
 
 static bool parse_uid(const char *hex, uint8_t uid[STM32F205RG_UID_BYTES], Error **errp)
@@ -225,6 +257,14 @@ static void photon_machine_init(MachineState *ms)
                                 qdev_get_gpio_in_named(gpio_c, "drive", PIN_SETUP_BUTTON));
     qemu_set_irq(qdev_get_gpio_in_named(gpio_c, "drive", PIN_SETUP_BUTTON),
                  STM32F2_GPIO_RELEASED);
+    /* The BCM43362 on the SDIO bus, powered by WL_REG_ON. */
+    object_initialize_child(OBJECT(ms), "bcm43362", &m->wifi, TYPE_BCM43362_CARD);
+    qdev_prop_set_uint64(DEVICE(&m->wifi), "seed", m->seed);
+    qdev_realize(DEVICE(&m->wifi), NULL, &error_fatal);
+    bcm43362_card_plug(&m->wifi, STM32F2_SDIO(m->soc.sdio));
+    if (m->access_point && !photon_add_access_point(m, m->access_point, &error_fatal)) {
+        exit(1);
+    }
     qdev_connect_gpio_out_named(gpio_c, "output", PIN_WL_REG_ON,
                                 qemu_allocate_irq(photon_wl_reg_on, m, 0));
 
@@ -273,6 +313,19 @@ static void photon_set_report_dir(Object *obj, const char *value, Error **errp)
 
     g_free(m->report_dir);
     m->report_dir = g_strdup(value);
+}
+
+static char *photon_get_wifi(Object *obj, Error **errp)
+{
+    return g_strdup(PHOTON_MACHINE(obj)->access_point);
+}
+
+static void photon_set_wifi(Object *obj, const char *value, Error **errp)
+{
+    PhotonMachineState *m = PHOTON_MACHINE(obj);
+
+    g_free(m->access_point);
+    m->access_point = g_strdup(value);
 }
 
 static char *photon_get_until(Object *obj, Error **errp)
@@ -340,6 +393,9 @@ static void photon_machine_class_init(ObjectClass *oc, void *data)
     object_class_property_add_str(oc, "until", photon_get_until, photon_set_until);
     object_class_property_set_description(oc, "until",
         "stop after this many seconds of virtual time");
+    object_class_property_add_str(oc, "wifi", photon_get_wifi, photon_set_wifi);
+    object_class_property_set_description(oc, "wifi",
+        "an access point on the air: SSID:PASSPHRASE (WPA2) or SSID (open)");
     object_class_property_add(oc, "seed", "uint64", photon_get_seed, photon_set_seed,
                               NULL, NULL);
     object_class_property_set_description(oc, "seed", "seed of the RNG model");

@@ -24,6 +24,7 @@
 #include "chardev/char.h"
 #include "hw/photon/board/stm32f205rg_soc.h"
 #include "hw/photon/peripherals/photon_unimp.h"
+#include "hw/photon/peripherals/stm32f2_sdio.h"
 
 #define SRAM_BASE 0x20000000
 #define SRAM_SIZE (128 * KiB)
@@ -234,15 +235,18 @@ static void stm32f205rg_soc_realize(DeviceState *dev_soc, Error **errp)
     for (int i = 0; i < 8; i++) {
         sysbus_connect_irq(SYS_BUS_DEVICE(dev), i, qdev_get_gpio_in(armv7m, dma1_irqs[i]));
     }
-    dev = soc_child(s, "dma2", "stm32f2-dma");
-    qdev_prop_set_string(dev, "name", "dma2");
-    qdev_prop_set_uint32(dev, "base", 0x40026400);
-    soc_map(dev, 0x40026400, -1, armv7m);
+    s->dma2 = soc_child(s, "dma2", TYPE_STM32F2_DMA);
+    qdev_prop_set_string(s->dma2, "name", "dma2");
+    qdev_prop_set_uint32(s->dma2, "base", 0x40026400);
+    soc_map(s->dma2, 0x40026400, -1, armv7m);
     for (int i = 0; i < 8; i++) {
-        sysbus_connect_irq(SYS_BUS_DEVICE(dev), i, qdev_get_gpio_in(armv7m, dma2_irqs[i]));
+        sysbus_connect_irq(SYS_BUS_DEVICE(s->dma2), i,
+                           qdev_get_gpio_in(armv7m, dma2_irqs[i]));
     }
-    s->sdio = soc_child(s, "sdio", "stm32f2-sdio");
+    /* The SDIO FIFO is served by DMA2 stream 3, channel 4. */
+    s->sdio = soc_child(s, "sdio", TYPE_STM32F2_SDIO);
     soc_map(s->sdio, 0x40012C00, IRQ_SDIO, armv7m);
+    stm32f2_sdio_connect_dma(STM32F2_SDIO(s->sdio), STM32F2_DMA(s->dma2), 3, 4);
     soc_map(soc_child(s, "otg-hs", "stm32f2-otg"), 0x40040000, IRQ_OTG_HS, armv7m);
 }
 

@@ -35,6 +35,7 @@ struct STM32F205RGState {
     DeviceState *exti;
     DeviceState *syscfg;
     DeviceState *sdio;
+    DeviceState *dma2;
 
     MemoryRegion flash_alias;
     MemoryRegion sram;

@@ -2,9 +2,11 @@
  * STM32F2xx DMA controller: registers of the eight streams.
  *
  * The registers behave as the hardware's do (flags in LISR/HISR cleared via
- * LIFCR/HIFCR, EN readable), but no peripheral on the boot path requests a
- * transfer, so enabling a stream records an unmodelled access naming the
- * stream and channel instead of silently doing nothing.
+ * LIFCR/HIFCR). A peripheral model that serves a (stream, channel) pair
+ * moves the whole transfer when the guest enables the stream, and the stream
+ * then completes at once (TCIF, EN cleared, NDTR 0): the SDIO host does this
+ * for the Wi-Fi chip. Enabling a stream no model serves records an
+ * unmodelled access naming it, instead of silently doing nothing.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -16,11 +18,9 @@
 #include "hw/qdev-properties.h"
 #include "hw/registerfields.h"
 #include "migration/vmstate.h"
+#include "hw/photon/peripherals/stm32f2_dma.h"
 #include "hw/photon/peripherals/photon_unimp.h"
 #include "hw/photon/trace.h"
-
-#define TYPE_STM32F2_DMA "stm32f2-dma"
-OBJECT_DECLARE_SIMPLE_TYPE(STM32F2DmaState, STM32F2_DMA)
 
 REG32(LISR, 0x00)
 REG32(HISR, 0x04)
@@ -28,21 +28,75 @@ REG32(LIFCR, 0x08)
 REG32(HIFCR, 0x0C)
 #define STREAM_BASE 0x10
 #define STREAM_STRIDE 0x18
-#define STREAMS 8
-enum { SxCR, SxNDTR, SxPAR, SxM0AR, SxM1AR, SxFCR, STREAM_REGS };
-#define SxCR_EN 1u
+#define STREAMS STM32F2_DMA_STREAMS
+#define STREAM_REGS STM32F2_DMA_STREAM_REGS
+#define SxCR STM32F2_DMA_SxCR
+#define SxNDTR STM32F2_DMA_SxNDTR
+#define SxM0AR STM32F2_DMA_SxM0AR
+#define SxFCR STM32F2_DMA_SxFCR
+#define SxCR_EN (1u << 0)
+#define SxCR_HTIE (1u << 3)
+#define SxCR_TCIE (1u << 4)
+#define SxCR_DIR_SHIFT 6
+#define SxCR_MSIZE_SHIFT 13
+#define SxCR_CHSEL_SHIFT 25
 #define SxFCR_RESET 0x21u
+#define FLAG_HTIF (1u << 4)
+#define FLAG_TCIF (1u << 5)
 
-struct STM32F2DmaState {
-    SysBusDevice parent_obj;
-    MemoryRegion iomem;
-    qemu_irq irq[STREAMS];
-    char *name;
-    uint32_t base;
+/* Position of each stream's six flags within LISR/HISR. */
+static const unsigned flag_shift[4] = { 0, 6, 16, 22 };
 
-    uint32_t isr[2];
-    uint32_t stream[STREAMS][STREAM_REGS];
-};
+void stm32f2_dma_connect(STM32F2DmaState *s, unsigned stream, unsigned channel,
+                         STM32F2DmaPeripheral serve, void *opaque)
+{
+    assert(stream < STREAMS);
+    s->peripheral[stream].channel = channel;
+    s->peripheral[stream].serve = serve;
+    s->peripheral[stream].opaque = opaque;
+}
+
+static uint32_t stream_flags(STM32F2DmaState *s, unsigned n)
+{
+    return (s->isr[n / 4] >> flag_shift[n % 4]) & 0x3F;
+}
+
+static void dma_update_irq(STM32F2DmaState *s, unsigned n)
+{
+    uint32_t cr = s->stream[n][SxCR], flags = stream_flags(s, n);
+    bool level = ((flags & FLAG_TCIF) && (cr & SxCR_TCIE)) ||
+                 ((flags & FLAG_HTIF) && (cr & SxCR_HTIE));
+
+    qemu_set_irq(s->irq[n], level);
+}
+
+/* The guest enabled stream n: hand it to its peripheral, if one serves it. */
+static void dma_stream_enabled(STM32F2DmaState *s, unsigned n, hwaddr offset,
+                               unsigned size)
+{
+    uint32_t cr = s->stream[n][SxCR];
+    unsigned channel = (cr >> SxCR_CHSEL_SHIFT) & 7;
+    STM32F2DmaRequest request = {
+        .stream = n,
+        .memory_to_peripheral = ((cr >> SxCR_DIR_SHIFT) & 3) == 1,
+        .memory_address = s->stream[n][SxM0AR],
+        .items = s->stream[n][SxNDTR] & 0xFFFF,
+        .item_bytes = 1u << ((cr >> SxCR_MSIZE_SHIFT) & 3),
+    };
+
+    if (!s->peripheral[n].serve || s->peripheral[n].channel != channel) {
+        photon_unimp_record(s->name, s->base, offset, true, size, cr);
+        return;
+    }
+    trace_stm32f2_dma_transfer(s->name, n, channel, request.memory_address,
+                               request.items, request.memory_to_peripheral);
+    if (s->peripheral[n].serve(s->peripheral[n].opaque, &request)) {
+        s->stream[n][SxCR] &= ~SxCR_EN;
+        s->stream[n][SxNDTR] = 0;
+        s->isr[n / 4] |= (FLAG_TCIF | FLAG_HTIF) << flag_shift[n % 4];
+        dma_update_irq(s, n);
+    }
+}
 
 static uint64_t stm32f2_dma_read(void *opaque, hwaddr offset, unsigned size)
 {
@@ -72,15 +126,20 @@ static void stm32f2_dma_write(void *opaque, hwaddr offset, uint64_t value,
     case A_LIFCR:
     case A_HIFCR:
         s->isr[(offset - A_LIFCR) / 4] &= ~value;
+        for (n = 0; n < STREAMS; n++) {
+            dma_update_irq(s, n);
+        }
         return;
     case STREAM_BASE ... STREAM_BASE + STREAMS * STREAM_STRIDE - 1:
         n = (offset - STREAM_BASE) / STREAM_STRIDE;
         reg = ((offset - STREAM_BASE) % STREAM_STRIDE) / 4;
         trace_stm32f2_dma_write(s->name, n, reg, value);
         s->stream[n][reg] = value;
-        if (reg == SxCR && (value & SxCR_EN)) {
-            /* A transfer was requested that no model carries out. */
-            photon_unimp_record(s->name, s->base, offset, true, size, value);
+        if (reg == SxCR) {
+            if (value & SxCR_EN) {
+                dma_stream_enabled(s, n, offset, size);
+            }
+            dma_update_irq(s, n);
         }
         return;
     default:
