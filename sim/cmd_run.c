@@ -15,7 +15,7 @@
 static const char synopsis[] =
     "  photon-sim run [--firmware 2.2.0|1.5.0|0.5.2|DIR] [--app tinker|doctor|FILE.bin]\n"
     "                 [--flash IMAGE] [--until SECONDS] [--report DIR] [--seed N]\n"
-    "                 [--uid HEX24] [--strict]\n"
+    "                 [--uid HEX24] [--wifi SSID:PASSPHRASE] [--strict]\n"
     "\n"
     "  --firmware X   put Device OS X (bootloader, system parts) into the image\n"
     "  --app X        put this user part into the image (tinker, doctor or a file)\n"
@@ -25,6 +25,8 @@ static const char synopsis[] =
     "  --report DIR   report folder: led.jsonl, serial.log, summary.json (default photon-report)\n"
     "  --seed N       seed of the hardware RNG (device key, TLS); same seed, same run\n"
     "  --uid HEX24    the STM32 unique ID, i.e. the Particle device ID\n"
+    "  --wifi S:P     store these Wi-Fi credentials in the DCT and put a matching WPA2\n"
+    "                 access point on the air (S alone: an open network)\n"
     "  --strict       stop at the first register access the simulator does not model\n"
     "\n"
     "  exit status: 0 run completed, 1 run failed, 2 usage, 3 stopped by --strict\n";
@@ -47,7 +49,8 @@ static int find_qemu(char *out, size_t size)
         return -1;
     self[n] = 0;
     *strrchr(self, '/') = 0;                       /* build/sim */
-    snprintf(out, size, "%s/../qemu-system-arm", self);
+    if ((size_t)snprintf(out, size, "%.*s/../qemu-system-arm", PATH_MAX - 32, self) >= size)
+        return -1;
     return access(out, X_OK);
 }
 
@@ -69,6 +72,38 @@ static int compose_flash(const char *image, const char *firmware, const char *ap
     }
     argv[argc] = NULL;
     return cmd_flash(argc, argv);
+}
+
+static int store_wifi_credentials(const char *image, const char *spec)
+{
+    char ssid[64];
+    const char *colon = strchr(spec, ':');
+    size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
+
+    if (len == 0 || len > 32) {
+        fprintf(stderr, "photon-sim: error: --wifi %s: the SSID must be 1 to 32 characters\n",
+                spec);
+        return SIM_EXIT_USAGE;
+    }
+    memcpy(ssid, spec, len);
+    ssid[len] = 0;
+    char *argv[] = {"dct", (char *)image, "wifi", colon ? ssid : "--open",
+                    colon ? (char *)colon + 1 : ssid, NULL};
+    return cmd_dct(5, argv);
+}
+
+/* Append ",name=value" to a QEMU option string, doubling commas in value. */
+static void append_option(char *buf, size_t size, const char *name, const char *value)
+{
+    size_t len = strlen(buf);
+
+    len += snprintf(buf + len, size > len ? size - len : 0, ",%s=", name);
+    for (const char *c = value; *c && len + 2 < size; c++) {
+        buf[len++] = *c;
+        if (*c == ',')
+            buf[len++] = ',';
+    }
+    buf[len < size ? len : size - 1] = 0;
 }
 
 static int run_qemu(char *const argv[])
@@ -94,6 +129,7 @@ int cmd_run(int argc, char **argv)
 {
     const char *firmware = NULL, *app = NULL, *image = "photon-flash.bin";
     const char *until = "30", *report = "photon-report", *seed = "0", *uid = NULL;
+    const char *wifi = NULL;
     bool strict = false;
     char qemu[PATH_MAX], machine[4 * PATH_MAX], serial[PATH_MAX + 16], summary[PATH_MAX];
     struct stat st;
@@ -122,6 +158,8 @@ int cmd_run(int argc, char **argv)
             value = &seed;
         } else if (!strcmp(a, "--uid")) {
             value = &uid;
+        } else if (!strcmp(a, "--wifi")) {
+            value = &wifi;
         } else {
             return sim_usage("run", synopsis, "unknown argument %s", a);
         }
@@ -137,8 +175,6 @@ int cmd_run(int argc, char **argv)
     strtoull(seed, &end, 0);
     if (*end || !*seed)
         return sim_usage("run", synopsis, "--seed %s: expected a number", seed);
-    if (strchr(image, ',') || strchr(report, ','))
-        return sim_usage("run", synopsis, "--flash and --report paths cannot contain ','");
 
     if (find_qemu(qemu, sizeof qemu) != 0) {
         fprintf(stderr, "photon-sim: error: cannot find qemu-system-arm with the photon machine "
@@ -151,6 +187,11 @@ int cmd_run(int argc, char **argv)
     }
     if ((firmware || app) && compose_flash(image, firmware, app) != SIM_EXIT_OK)
         return SIM_EXIT_FAILED;
+    if (wifi) {
+        int status = store_wifi_credentials(image, wifi);
+        if (status != SIM_EXIT_OK)
+            return status;
+    }
 
     if (mkdir(report, 0755) != 0 && errno != EEXIST) {
         fprintf(stderr, "photon-sim: error: cannot create report folder %s: %s\n", report,
@@ -159,9 +200,17 @@ int cmd_run(int argc, char **argv)
     }
     snprintf(summary, sizeof summary, "%s/summary.json", report);
     unlink(summary);    /* a report's summary is complete or absent */
-    snprintf(machine, sizeof machine, "photon,flash=%s,report-dir=%s,until=%s,seed=%s%s%s%s",
-             image, report, until, seed, uid ? ",uid=" : "", uid ? uid : "",
-             strict ? ",strict=on" : "");
+    snprintf(machine, sizeof machine, "photon");
+    append_option(machine, sizeof machine, "flash", image);
+    append_option(machine, sizeof machine, "report-dir", report);
+    append_option(machine, sizeof machine, "until", until);
+    append_option(machine, sizeof machine, "seed", seed);
+    if (uid)
+        append_option(machine, sizeof machine, "uid", uid);
+    if (wifi)
+        append_option(machine, sizeof machine, "wifi", wifi);
+    if (strict)
+        append_option(machine, sizeof machine, "strict", "on");
     snprintf(serial, sizeof serial, "file:%s/serial.log", report);
     char *qemu_argv[] = {
         qemu, "-M", machine, "-icount", "shift=3", "-display", "none",
