@@ -22,9 +22,15 @@ static double seconds(int64_t ns)
     return ns / 1e9;
 }
 
-static void timeline_print(int64_t t_ns, const char *what)
+/* Print a timeline line and mark it in steps.jsonl for the timeline picture. */
+static void timeline_print(PhotonReport *r, int64_t t_ns, const char *what, bool mark)
 {
     fprintf(stderr, "%10.3f s  %s\n", seconds(t_ns), what);
+    if (mark && r->steps_log) {
+        g_autofree char *json = g_strescape(what, NULL);
+
+        fprintf(r->steps_log, "{\"t\": %.6f, \"step\": \"%s\"}\n", seconds(t_ns), json);
+    }
 }
 
 static void append_unimp(const char *device, hwaddr address, bool is_write,
@@ -57,6 +63,10 @@ static void photon_report_write_summary(Notifier *n, void *data)
     if (r->led_log) {
         fclose(r->led_log);
         r->led_log = NULL;
+    }
+    if (r->steps_log) {
+        fclose(r->steps_log);
+        r->steps_log = NULL;
     }
     if (!r->dir) {
         return;
@@ -117,9 +127,11 @@ void photon_report_open(PhotonReport *r, const char *dir, Error **errp)
         return;
     }
     g_autofree char *path = g_build_filename(dir, "led.jsonl", NULL);
+    g_autofree char *steps_path = g_build_filename(dir, "steps.jsonl", NULL);
     r->led_log = fopen(path, "w");
-    if (!r->led_log) {
-        error_setg_errno(errp, errno, "cannot create %s", path);
+    r->steps_log = fopen(steps_path, "w");
+    if (!r->led_log || !r->steps_log) {
+        error_setg_errno(errp, errno, "cannot create %s", r->led_log ? steps_path : path);
     }
 }
 
@@ -142,7 +154,7 @@ void photon_report_pattern(PhotonReport *r, int64_t t_ns, const char *name)
         g_hash_table_add(r->patterns_seen, g_strdup(name));
         g_string_append_printf(r->patterns, "%s\"%s\"", r->patterns->len ? ", " : "", name);
     }
-    timeline_print(t_ns, name);
+    timeline_print(r, t_ns, name, false);
 }
 
 void photon_report_reset(PhotonReport *r, int64_t t_ns, const char *cause)
@@ -152,12 +164,12 @@ void photon_report_reset(PhotonReport *r, int64_t t_ns, const char *cause)
     r->resets++;
     g_string_append_printf(r->reset_causes, "%s{\"t\": %.6f, \"cause\": \"%s\"}",
                            r->reset_causes->len ? ", " : "", seconds(t_ns), cause);
-    timeline_print(t_ns, line);
+    timeline_print(r, t_ns, line, true);
 }
 
 void photon_report_event(PhotonReport *r, int64_t t_ns, const char *what)
 {
-    timeline_print(t_ns, what);
+    timeline_print(r, t_ns, what, true);
 }
 
 void photon_report_set_exit_reason(PhotonReport *r, const char *reason)

@@ -15,6 +15,7 @@
 typedef struct PhotonReport {
     char *dir;
     FILE *led_log;              /* led.jsonl */
+    FILE *steps_log;            /* steps.jsonl: resets and board events */
     char *exit_reason;
     int64_t wall_start_us;
     unsigned resets;

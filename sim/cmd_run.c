@@ -33,10 +33,13 @@ static const char synopsis[] =
 
 enum { RUN_EXIT_STRICT = 3 };
 
-/* The QEMU binary: $PHOTON_SIM_QEMU, else qemu-system-arm beside the build. */
-static int find_qemu(char *out, size_t size)
+/*
+ * A program built beside photon-sim: $ENV_NAME if set, else RELATIVE to the
+ * folder photon-sim lives in (build/sim).
+ */
+static int find_tool(const char *env_name, const char *relative, char *out, size_t size)
 {
-    const char *env = getenv("PHOTON_SIM_QEMU");
+    const char *env = getenv(env_name);
     char self[PATH_MAX];
     ssize_t n;
 
@@ -48,8 +51,8 @@ static int find_qemu(char *out, size_t size)
     if (n < 0)
         return -1;
     self[n] = 0;
-    *strrchr(self, '/') = 0;                       /* build/sim */
-    if ((size_t)snprintf(out, size, "%.*s/../qemu-system-arm", PATH_MAX - 32, self) >= size)
+    *strrchr(self, '/') = 0;
+    if ((size_t)snprintf(out, size, "%.*s/%s", PATH_MAX - 64, self, relative) >= size)
         return -1;
     return access(out, X_OK);
 }
@@ -106,7 +109,7 @@ static void append_option(char *buf, size_t size, const char *name, const char *
     buf[len < size ? len : size - 1] = 0;
 }
 
-static int run_qemu(char *const argv[])
+static int run_program(char *const argv[])
 {
     pid_t pid = fork();
     int status;
@@ -123,6 +126,24 @@ static int run_qemu(char *const argv[])
             return -1;
     }
     return status;
+}
+
+/* led-timeline.png and .html for people; a run is still good without them. */
+static void draw_timeline(const char *report)
+{
+    char tool[PATH_MAX];
+
+    if (find_tool("PHOTON_SIM_TIMELINE", "../gui/photon-timeline", tool, sizeof tool) != 0) {
+        fprintf(stderr, "photon-sim: warning: photon-timeline not found (%s); no timeline "
+                "picture\n", tool);
+        return;
+    }
+    char *argv[] = {tool, (char *)report, NULL};
+    int status = run_program(argv);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fprintf(stderr, "photon-sim: warning: drawing the LED timeline failed\n");
+    else
+        fprintf(stderr, "photon-sim: LED timeline: %s/led-timeline.png\n", report);
 }
 
 int cmd_run(int argc, char **argv)
@@ -176,7 +197,7 @@ int cmd_run(int argc, char **argv)
     if (*end || !*seed)
         return sim_usage("run", synopsis, "--seed %s: expected a number", seed);
 
-    if (find_qemu(qemu, sizeof qemu) != 0) {
+    if (find_tool("PHOTON_SIM_QEMU", "../qemu-system-arm", qemu, sizeof qemu) != 0) {
         fprintf(stderr, "photon-sim: error: cannot find qemu-system-arm with the photon machine "
                 "(%s); build it with scripts/setup.sh or set PHOTON_SIM_QEMU\n", qemu);
         return SIM_EXIT_FAILED;
@@ -218,7 +239,7 @@ int cmd_run(int argc, char **argv)
     };
     fprintf(stderr, "photon-sim: running %s for %s virtual seconds (report: %s)\n", image,
             until, report);
-    int status = run_qemu(qemu_argv);
+    int status = run_program(qemu_argv);
 
     run_summary s;
     if (run_summary_load(summary, &s) != 0) {
@@ -227,6 +248,7 @@ int cmd_run(int argc, char **argv)
         return SIM_EXIT_FAILED;
     }
     run_summary_print(&s, stderr);
+    draw_timeline(report);
     if (s.strict_failure)
         return RUN_EXIT_STRICT;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
