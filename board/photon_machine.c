@@ -28,6 +28,7 @@
 #include "hw/photon/board/stm32f205rg_soc.h"
 #include "hw/photon/board/photon_led.h"
 #include "hw/photon/board/photon_controls.h"
+#include "hw/photon/board/photon_display.h"
 #include "hw/photon/peripherals/bcm43362_card.h"
 #include "hw/photon/board/photon_report.h"
 #include "hw/photon/peripherals/photon_unimp.h"
@@ -49,6 +50,7 @@ struct PhotonMachineState {
     STM32F205RGState soc;
     PhotonLedState led;
     PhotonControlsState controls;
+    PhotonDisplayState display;
     Bcm43362CardState wifi;
     Clock *sysclk;
     QEMUTimer *until_timer;
@@ -59,6 +61,7 @@ struct PhotonMachineState {
     char *report_dir;
     char *until;
     char *access_point;         /* SSID:PASSPHRASE of the AP on the air */
+    char *screenshots;          /* T:FILE[;T:FILE...] */
     uint64_t seed;
     bool strict;
 };
@@ -131,6 +134,19 @@ static void photon_led_changed(void *opaque, int64_t t_ns, PhotonLedColour colou
     PhotonMachineState *m = opaque;
 
     photon_report_led(&m->report, t_ns, colour.r, colour.g, colour.b, d7);
+}
+
+static void photon_display_view(void *opaque, PhotonDisplayView *view)
+{
+    PhotonMachineState *m = opaque;
+
+    view->led_r = m->led.shown.r;
+    view->led_g = m->led.shown.g;
+    view->led_b = m->led.shown.b;
+    view->d7 = m->led.shown_d7;
+    view->setup_held = m->controls.setup_held;
+    view->reset_held = m->controls.reset_held;
+    view->pattern = photon_report_current_pattern(&m->report);
 }
 
 static void photon_until_reached(void *opaque)
@@ -268,6 +284,25 @@ static void photon_machine_init(MachineState *ms)
     qdev_connect_gpio_out_named(gpio_c, "output", PIN_WL_REG_ON,
                                 qemu_allocate_irq(photon_wl_reg_on, m, 0));
 
+    /* The board drawn in a window (-display sdl) and in screenshots. */
+    object_initialize_child(OBJECT(ms), "display", &m->display, TYPE_PHOTON_DISPLAY);
+    qdev_realize(DEVICE(&m->display), NULL, &error_fatal);
+    photon_display_set_view(&m->display, photon_display_view, m);
+    qdev_connect_gpio_out_named(DEVICE(&m->display), "setup", 0,
+                                qdev_get_gpio_in_named(DEVICE(&m->controls), "setup", 0));
+    qdev_connect_gpio_out_named(DEVICE(&m->display), "reset", 0,
+                                qdev_get_gpio_in_named(DEVICE(&m->controls), "reset", 0));
+    if (m->screenshots) {
+        g_auto(GStrv) specs = g_strsplit(m->screenshots, ";", -1);
+
+        for (int i = 0; specs[i]; i++) {
+            if (*specs[i] && !photon_display_add_screenshot(&m->display, specs[i],
+                                                            &error_fatal)) {
+                exit(1);
+            }
+        }
+    }
+
     if (until_s > 0) {
         m->until_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, photon_until_reached, m);
         timer_mod(m->until_timer, (int64_t)(until_s * NANOSECONDS_PER_SECOND));
@@ -326,6 +361,19 @@ static void photon_set_wifi(Object *obj, const char *value, Error **errp)
 
     g_free(m->access_point);
     m->access_point = g_strdup(value);
+}
+
+static char *photon_get_screenshots(Object *obj, Error **errp)
+{
+    return g_strdup(PHOTON_MACHINE(obj)->screenshots);
+}
+
+static void photon_set_screenshots(Object *obj, const char *value, Error **errp)
+{
+    PhotonMachineState *m = PHOTON_MACHINE(obj);
+
+    g_free(m->screenshots);
+    m->screenshots = g_strdup(value);
 }
 
 static char *photon_get_until(Object *obj, Error **errp)
@@ -393,6 +441,10 @@ static void photon_machine_class_init(ObjectClass *oc, void *data)
     object_class_property_add_str(oc, "until", photon_get_until, photon_set_until);
     object_class_property_set_description(oc, "until",
         "stop after this many seconds of virtual time");
+    object_class_property_add_str(oc, "screenshot", photon_get_screenshots,
+                                  photon_set_screenshots);
+    object_class_property_set_description(oc, "screenshot",
+        "pictures of the board at virtual times: T:FILE.png[;T:FILE.png...]");
     object_class_property_add_str(oc, "wifi", photon_get_wifi, photon_set_wifi);
     object_class_property_set_description(oc, "wifi",
         "an access point on the air: SSID:PASSPHRASE (WPA2) or SSID (open)");

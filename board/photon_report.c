@@ -177,3 +177,8 @@ void photon_report_set_exit_reason(PhotonReport *r, const char *reason)
     g_free(r->exit_reason);
     r->exit_reason = g_strdup(reason);
 }
+
+const char *photon_report_current_pattern(PhotonReport *r)
+{
+    return led_pattern_current(r->classifier, &r->current) ? r->current.name : NULL;
+}

@@ -24,6 +24,7 @@ typedef struct PhotonReport {
     GHashTable *patterns_seen;
     struct led_pattern_classifier *classifier;
     QEMUTimer *classify_tick;   /* lets the classifier conclude between changes */
+    struct led_pattern_event current;
     Notifier exit_notifier;
 } PhotonReport;
 
@@ -34,5 +35,7 @@ void photon_report_pattern(PhotonReport *r, int64_t t_ns, const char *name);
 void photon_report_reset(PhotonReport *r, int64_t t_ns, const char *cause);
 void photon_report_event(PhotonReport *r, int64_t t_ns, const char *what);
 void photon_report_set_exit_reason(PhotonReport *r, const char *reason);
+/* The pattern the LED shows now, or NULL; valid until the next call. */
+const char *photon_report_current_pattern(PhotonReport *r);
 
 #endif

@@ -15,7 +15,8 @@
 static const char synopsis[] =
     "  photon-sim run [--firmware 2.2.0|1.5.0|0.5.2|DIR] [--app tinker|doctor|FILE.bin]\n"
     "                 [--flash IMAGE] [--until SECONDS] [--report DIR] [--seed N]\n"
-    "                 [--uid HEX24] [--wifi SSID:PASSPHRASE] [--strict]\n"
+    "                 [--uid HEX24] [--wifi SSID:PASSPHRASE] [--strict] [--gui]\n"
+    "                 [--screenshot T:FILE.png]...\n"
     "\n"
     "  --firmware X   put Device OS X (bootloader, system parts) into the image\n"
     "  --app X        put this user part into the image (tinker, doctor or a file)\n"
@@ -28,6 +29,10 @@ static const char synopsis[] =
     "  --wifi S:P     store these Wi-Fi credentials in the DCT and put a matching WPA2\n"
     "                 access point on the air (S alone: an open network)\n"
     "  --strict       stop at the first register access the simulator does not model\n"
+    "  --gui          show the board in a window (click or press s/r for SETUP/RESET),\n"
+    "                 paced to real time\n"
+    "  --screenshot T:FILE.png  save the board's picture at virtual time T (repeatable;\n"
+    "                 works headless)\n"
     "\n"
     "  exit status: 0 run completed, 1 run failed, 2 usage, 3 stopped by --strict\n";
 
@@ -151,7 +156,8 @@ int cmd_run(int argc, char **argv)
     const char *firmware = NULL, *app = NULL, *image = "photon-flash.bin";
     const char *until = "30", *report = "photon-report", *seed = "0", *uid = NULL;
     const char *wifi = NULL;
-    bool strict = false;
+    bool strict = false, gui = false;
+    char screenshots[2048] = "";
     char qemu[PATH_MAX], machine[4 * PATH_MAX], serial[PATH_MAX + 16], summary[PATH_MAX];
     struct stat st;
 
@@ -164,6 +170,16 @@ int cmd_run(int argc, char **argv)
             return SIM_EXIT_OK;
         } else if (!strcmp(a, "--strict")) {
             strict = true;
+            continue;
+        } else if (!strcmp(a, "--gui")) {
+            gui = true;
+            continue;
+        } else if (!strcmp(a, "--screenshot")) {
+            if (i + 1 >= argc || !strchr(argv[i + 1], ':'))
+                return sim_usage("run", synopsis, "--screenshot needs T:FILE.png");
+            size_t len = strlen(screenshots);
+            snprintf(screenshots + len, sizeof screenshots - len, "%s%s", len ? ";" : "",
+                     argv[++i]);
             continue;
         } else if (!strcmp(a, "--firmware")) {
             value = &firmware;
@@ -232,10 +248,18 @@ int cmd_run(int argc, char **argv)
         append_option(machine, sizeof machine, "wifi", wifi);
     if (strict)
         append_option(machine, sizeof machine, "strict", "on");
+    if (screenshots[0])
+        append_option(machine, sizeof machine, "screenshot", screenshots);
+    if (gui && !getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY")) {
+        fprintf(stderr, "photon-sim: --gui: no display (DISPLAY is not set); running headless\n");
+        gui = false;
+    }
     snprintf(serial, sizeof serial, "file:%s/serial.log", report);
+    /* A window runs at the Photon's real speed: align virtual time with the host's. */
     char *qemu_argv[] = {
-        qemu, "-M", machine, "-icount", "shift=3", "-display", "none",
-        "-monitor", "none", "-serial", serial, "-nodefaults", NULL,
+        qemu, "-M", machine, "-icount", gui ? "shift=3,align=on" : "shift=3",
+        "-display", gui ? "sdl" : "none", "-monitor", "none", "-serial", serial,
+        "-nodefaults", NULL,
     };
     fprintf(stderr, "photon-sim: running %s for %s virtual seconds (report: %s)\n", image,
             until, report);
