@@ -11,7 +11,7 @@ packages=(
     build-essential meson ninja-build pkg-config python3 dpkg-dev ccache git
     libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev libsdl2-dev libslirp-dev
     libmbedtls-dev check libyaml-dev libpng-dev libjansson-dev libcairo2-dev fonts-dejavu-core
-    gcc-arm-none-eabi libnewlib-arm-none-eabi clang xvfb npm
+    gcc-arm-none-eabi libnewlib-arm-none-eabi clang xvfb xdotool npm
 )
 
 missing=()

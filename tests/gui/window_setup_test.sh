@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Window test (issue 6): under Xvfb, a mouse press held on the drawn SETUP
+# button for several seconds puts the real firmware into listening mode.
+# The device has Wi-Fi credentials but no access point answers, so without
+# the press it would keep blinking green; listening mode is blinking blue.
+#   window_setup_test.sh PHOTON_SIM BUTTON_POSITION
+set -euo pipefail
+photon_sim=$1 button_position=$2
+for tool in Xvfb xdotool; do
+    command -v $tool >/dev/null || { echo "missing $tool (scripts/setup.sh installs it)"; exit 1; }
+done
+work=$(mktemp -d)
+display=:$((90 + RANDOM % 100))
+trap 'kill $xvfb_pid $sim_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+Xvfb $display -screen 0 1024x768x24 >/dev/null 2>&1 & xvfb_pid=$!
+sleep 1
+export DISPLAY=$display
+"$photon_sim" run --firmware 2.2.0 --app tinker --flash "$work/flash.bin" --report "$work/r0" \
+    --until 4 >/dev/null 2>&1     # first boot: key generation
+"$photon_sim" dct "$work/flash.bin" wifi nowhere secret123 >/dev/null
+"$photon_sim" run --gui --flash "$work/flash.bin" --report "$work/report" --until 14 \
+    > "$work/run.log" 2>&1 & sim_pid=$!
+
+window=""
+for _ in $(seq 50); do
+    window=$(xdotool search --name "QEMU" 2>/dev/null | head -n1 || true)
+    [ -n "$window" ] && break
+    sleep 0.2
+done
+[ -n "$window" ] || { echo "FAIL: no window appeared"; cat "$work/run.log"; echo "0 passed, 1 failed"; exit 1; }
+read -r width height < <(xdotool getwindowgeometry "$window" | awk '/Geometry/ {split($2, s, "x"); print s[1], s[2]}')
+read -r x y < <("$button_position" "$width" "$height" setup)
+sleep 2
+xdotool mousemove --window "$window" "$x" "$y" mousedown 1
+sleep 6
+xdotool mouseup 1
+wait $sim_pid || true
+
+if grep -q '"blinking-blue"' "$work/report/summary.json"; then
+    echo "ok: holding SETUP in the window put the firmware into listening mode"
+    echo "1 passed, 0 failed"
+else
+    echo "FAIL: no blinking-blue after holding SETUP; patterns:"
+    grep patterns "$work/report/summary.json" || cat "$work/run.log"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
