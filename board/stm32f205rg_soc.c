@@ -180,6 +180,9 @@ static void stm32f205rg_soc_realize(DeviceState *dev_soc, Error **errp)
     soc_map(soc_child(s, "pwr", "stm32f2-pwr"), 0x40007000, -1, armv7m);
     s->rtc = soc_child(s, "rtc", "stm32f2-rtc");
     soc_map(s->rtc, 0x40002800, -1, armv7m);
+    /* BDCR.BDRST resets the backup domain as a loss of VBAT would. */
+    qdev_connect_gpio_out_named(DEVICE(&s->rcc), "backup-domain-reset", 0,
+                                qdev_get_gpio_in_named(s->rtc, "power-loss", 0));
     s->iwdg = soc_child(s, "iwdg", "stm32f2-iwdg");
     soc_map(s->iwdg, 0x40003000, -1, armv7m);
 

@@ -55,6 +55,7 @@ struct STM32F2ExtiState {
     uint32_t emr;
     uint32_t rtsr;
     uint32_t ftsr;
+    uint32_t swier;     /* software triggers, until their PR bit is cleared */
     uint32_t pr;
     uint32_t levels;    /* last input level of each line */
 };
@@ -91,7 +92,7 @@ static uint64_t stm32f2_exti_read(void *opaque, hwaddr offset, unsigned size)
     case A_EMR: return s->emr;
     case A_RTSR: return s->rtsr;
     case A_FTSR: return s->ftsr;
-    case A_SWIER: return 0;
+    case A_SWIER: return s->swier;
     case A_PR: return s->pr;
     default:
         photon_unimp_record("exti", 0x40013C00, offset, false, size, 0);
@@ -110,8 +111,15 @@ static void stm32f2_exti_write(void *opaque, hwaddr offset, uint64_t value,
     case A_EMR: s->emr = value; break;
     case A_RTSR: s->rtsr = value; break;
     case A_FTSR: s->ftsr = value; break;
-    case A_SWIER: s->pr |= value & s->imr; break;
-    case A_PR: s->pr &= ~value; break;
+    case A_SWIER:
+        /* A 0 -> 1 transition triggers the line (RM0033 EXTI_SWIER). */
+        s->pr |= value & ~s->swier & s->imr;
+        s->swier |= value;
+        break;
+    case A_PR:
+        s->pr &= ~value;
+        s->swier &= ~value;
+        break;
     default:
         photon_unimp_record("exti", 0x40013C00, offset, true, size, value);
         return;
@@ -131,7 +139,7 @@ static void stm32f2_exti_reset_hold(Object *obj)
 {
     STM32F2ExtiState *s = STM32F2_EXTI(obj);
 
-    s->imr = s->emr = s->rtsr = s->ftsr = s->pr = 0;
+    s->imr = s->emr = s->rtsr = s->ftsr = s->swier = s->pr = 0;
     exti_update(s);
 }
 
@@ -149,7 +157,7 @@ static void stm32f2_exti_init(Object *obj)
 
 static const VMStateDescription vmstate_stm32f2_exti = {
     .name = TYPE_STM32F2_EXTI,
-    .version_id = 1,
+    .version_id = 2,
     .minimum_version_id = 1,
     .fields = (VMStateField[]) {
         VMSTATE_UINT32(imr, STM32F2ExtiState),
@@ -158,6 +166,7 @@ static const VMStateDescription vmstate_stm32f2_exti = {
         VMSTATE_UINT32(ftsr, STM32F2ExtiState),
         VMSTATE_UINT32(pr, STM32F2ExtiState),
         VMSTATE_UINT32(levels, STM32F2ExtiState),
+        VMSTATE_UINT32_V(swier, STM32F2ExtiState, 2),
         VMSTATE_END_OF_LIST()
     }
 };

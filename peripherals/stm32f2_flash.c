@@ -63,6 +63,9 @@ REG32(OPTCR, 0x14)
 #define OPTCR_RESET 0x0FFFAAEDu
 #define NUM_SECTORS 12
 
+/* Progress through a key register's unlock sequence. */
+enum { KEYS_NONE, KEYS_FIRST, KEYS_BLOCKED };
+
 /* F2 1 MiB sector map: 4 x 16K, 1 x 64K, 7 x 128K. */
 static void sector_bounds(unsigned sector, uint32_t *offset, uint32_t *size)
 {
@@ -164,6 +167,30 @@ static void flash_write_cr(STM32F2FlashState *s, uint32_t value)
     }
 }
 
+/*
+ * One write to a key register; true when it completes the unlock sequence.
+ * RM0033: a wrong sequence locks the register it unlocks until the next
+ * reset (the hardware also signals a bus error, which is not modelled).
+ */
+static bool flash_key_sequence(uint8_t *stage, uint32_t value, uint32_t key1,
+                               uint32_t key2, const char *reg)
+{
+    if (*stage == KEYS_NONE && value == key1) {
+        *stage = KEYS_FIRST;
+        return false;
+    }
+    if (*stage == KEYS_FIRST && value == key2) {
+        *stage = KEYS_NONE;
+        return true;
+    }
+    if (*stage != KEYS_BLOCKED) {
+        qemu_log_mask(LOG_GUEST_ERROR, "stm32f2-flash: wrong %s sequence (0x%08x): "
+                      "locked until reset\n", reg, value);
+    }
+    *stage = KEYS_BLOCKED;
+    return false;
+}
+
 static uint32_t *flash_reg_storage(STM32F2FlashState *s, hwaddr reg)
 {
     switch (reg) {
@@ -217,25 +244,15 @@ static void flash_regs_write(void *opaque, hwaddr offset, uint64_t value64,
         s->acr = value & 0x1F0F;
         break;
     case A_KEYR:
-        if (s->key_stage == 0 && value == FLASH_KEY1) {
-            s->key_stage = 1;
-        } else if (s->key_stage == 1 && value == FLASH_KEY2) {
+        if (flash_key_sequence(&s->key_stage, value, FLASH_KEY1, FLASH_KEY2,
+                               "FLASH_KEYR")) {
             s->cr = FIELD_DP32(s->cr, CR, LOCK, 0);
-            s->key_stage = 0;
-        } else {
-            /* A wrong key locks the interface until the next reset. */
-            qemu_log_mask(LOG_GUEST_ERROR, "stm32f2-flash: bad FLASH_KEYR sequence\n");
-            s->key_stage = 0;
         }
         break;
     case A_OPTKEYR:
-        if (s->optkey_stage == 0 && value == FLASH_OPTKEY1) {
-            s->optkey_stage = 1;
-        } else if (s->optkey_stage == 1 && value == FLASH_OPTKEY2) {
+        if (flash_key_sequence(&s->optkey_stage, value, FLASH_OPTKEY1, FLASH_OPTKEY2,
+                               "FLASH_OPTKEYR")) {
             s->optcr = FIELD_DP32(s->optcr, OPTCR, OPTLOCK, 0);
-            s->optkey_stage = 0;
-        } else {
-            s->optkey_stage = 0;
         }
         break;
     case A_SR:
@@ -316,8 +333,8 @@ static void stm32f2_flash_reset_hold(Object *obj)
     s->sr = 0;
     s->cr = R_CR_LOCK_MASK;
     s->optcr = OPTCR_RESET;
-    s->key_stage = 0;
-    s->optkey_stage = 0;
+    s->key_stage = KEYS_NONE;
+    s->optkey_stage = KEYS_NONE;
 }
 
 static Property stm32f2_flash_properties[] = {

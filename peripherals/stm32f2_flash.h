@@ -28,7 +28,7 @@ struct STM32F2FlashState {
     uint32_t sr;
     uint32_t cr;
     uint32_t optcr;
-    uint8_t key_stage;          /* FLASH_KEYR unlock sequence progress */
+    uint8_t key_stage;          /* FLASH_KEYR unlock progress, or blocked */
     uint8_t optkey_stage;
 
     uint64_t programmed_bytes;  /* statistics for the run summary */

@@ -45,12 +45,13 @@ struct STM32F2IwdgState {
     bool running;
 };
 
+/* RM0033: timeout = 4 * 2^PR * (RLR + 1) / f_LSI; PR 6 and 7 both divide by 256. */
 static int64_t iwdg_timeout_ns(STM32F2IwdgState *s)
 {
-    unsigned divider = 4u << MIN(s->pr, 6u);
+    uint64_t lsi_ticks = (uint64_t)(4u << MIN(s->pr, 6u)) * (s->rlr + 1);
 
-    return muldiv64((uint64_t)s->rlr + 1, (uint64_t)divider * NANOSECONDS_PER_SECOND,
-                    LSI_HZ);
+    /* muldiv64's multiplier is 32 bits: keep the large factor in @a. */
+    return muldiv64(lsi_ticks, NANOSECONDS_PER_SECOND, LSI_HZ);
 }
 
 static void iwdg_reload(STM32F2IwdgState *s)

@@ -6,7 +6,8 @@
  * at once and SWS follows SW. The clock tree itself is fixed (26 MHz HSE,
  * 120 MHz SYSCLK): the firmware hard-codes it too. RCC_CSR carries the reset
  * causes the bootloader copies into a backup register; BDCR belongs to the
- * backup domain and survives system resets.
+ * backup domain and survives system resets; its BDRST bit resets that domain
+ * (the RTC and its backup registers, through the "backup-domain-reset" line).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -14,6 +15,7 @@
 #include "qemu/log.h"
 #include "qemu/module.h"
 #include "hw/registerfields.h"
+#include "hw/irq.h"
 #include "migration/vmstate.h"
 #include "hw/photon/peripherals/stm32f2_rcc.h"
 #include "hw/photon/peripherals/photon_unimp.h"
@@ -154,7 +156,9 @@ static void stm32f2_rcc_write(void *opaque, hwaddr offset, uint64_t value64,
         break;
     case A_BDCR:
         if (FIELD_EX32(value, BDCR, BDRST)) {
+            /* The whole backup domain is held in reset: BDCR and the RTC. */
             value = R_BDCR_BDRST_MASK;
+            qemu_irq_pulse(s->backup_domain_reset);
         }
         s->regs[R_BDCR] = FIELD_DP32(value, BDCR, LSERDY,
                                      FIELD_EX32(value, BDCR, LSEON));
@@ -217,6 +221,8 @@ static void stm32f2_rcc_init(Object *obj)
     memory_region_init_io(&s->iomem, obj, &stm32f2_rcc_ops, s,
                           TYPE_STM32F2_RCC, 0x400);
     sysbus_init_mmio(SYS_BUS_DEVICE(obj), &s->iomem);
+    qdev_init_gpio_out_named(DEVICE(obj), &s->backup_domain_reset,
+                             "backup-domain-reset", 1);
     /* Power-on: the first reset latches POR, PIN and BOR. */
     s->pending_reset_flags = STM32F2_RCC_CSR_PORRSTF | STM32F2_RCC_CSR_PINRSTF |
                              STM32F2_RCC_CSR_BORRSTF;

@@ -24,6 +24,8 @@ OBJECT_DECLARE_SIMPLE_TYPE(STM32F2RccState, STM32F2_RCC)
 struct STM32F2RccState {
     SysBusDevice parent_obj;
     MemoryRegion iomem;
+    /* Pulsed by BDCR.BDRST: resets the RTC and its backup registers. */
+    qemu_irq backup_domain_reset;
     uint32_t regs[STM32F2_RCC_NUM_REGS];
     /* Reset-cause flags to latch into CSR at the next reset. */
     uint32_t pending_reset_flags;

@@ -27,6 +27,7 @@ OBJECT_DECLARE_SIMPLE_TYPE(STM32F2RtcState, STM32F2_RTC)
 
 REG32(TR, 0x00)
 REG32(DR, 0x04)
+    FIELD(DR, WDU, 13, 3)
 REG32(CR, 0x08)
 REG32(ISR, 0x0C)
     FIELD(ISR, ALRAWF, 0, 1)
@@ -52,6 +53,8 @@ REG32(BKP0R, 0x50)
 #define WPR_KEY2 0x53
 /* 2000-01-01 00:00:00 UTC, the RTC's reset date. */
 #define RTC_EPOCH_2000 946684800
+#define RTC_RESET_WEEKDAY 1         /* RTC_DR reset value 0x00002101 */
+#define SECONDS_PER_DAY 86400
 
 struct STM32F2RtcState {
     SysBusDevice parent_obj;
@@ -71,6 +74,12 @@ struct STM32F2RtcState {
     /* Calendar: seconds since 1970 at base_ns of virtual time. */
     int64_t time_at_base;
     int64_t base_ns;
+    /*
+     * The weekday (WDU, 1 = Monday) on the day of time_at_base. The hardware
+     * counts it on from whatever software wrote, like the date; it is not
+     * derived from the date (the reset value is 2000-01-01 with weekday 1).
+     */
+    uint8_t weekday_at_base;
     /* TR/DR written in INIT mode, applied when INIT is cleared. */
     uint32_t init_tr;
     uint32_t init_dr;
@@ -83,9 +92,10 @@ static int64_t rtc_now_seconds(STM32F2RtcState *s)
     return s->time_at_base + elapsed / NANOSECONDS_PER_SECOND;
 }
 
-static void rtc_set_seconds(STM32F2RtcState *s, int64_t seconds)
+static void rtc_set_seconds(STM32F2RtcState *s, int64_t seconds, uint8_t weekday)
 {
     s->time_at_base = seconds;
+    s->weekday_at_base = weekday;
     s->base_ns = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
 }
 
@@ -98,14 +108,18 @@ static uint32_t rtc_tr(int64_t seconds)
     return to_bcd(tm.tm_hour) << 16 | to_bcd(tm.tm_min) << 8 | to_bcd(tm.tm_sec);
 }
 
-static uint32_t rtc_dr(int64_t seconds)
+static uint32_t rtc_dr(STM32F2RtcState *s, int64_t seconds)
 {
     struct tm tm;
     time_t t = seconds;
-    unsigned weekday;
+    int64_t days = seconds / SECONDS_PER_DAY - s->time_at_base / SECONDS_PER_DAY;
+    unsigned weekday = s->weekday_at_base;
 
+    /* WDU 0 is "forbidden"; the counter keeps it until software sets a day. */
+    if (weekday) {
+        weekday = (weekday - 1 + days) % 7 + 1;
+    }
     gmtime_r(&t, &tm);
-    weekday = tm.tm_wday ? tm.tm_wday : 7;  /* RTC: Monday = 1 .. Sunday = 7 */
     return to_bcd(tm.tm_year % 100) << 16 | weekday << 13 |
            to_bcd(tm.tm_mon + 1) << 8 | to_bcd(tm.tm_mday);
 }
@@ -141,7 +155,7 @@ static uint64_t stm32f2_rtc_read(void *opaque, hwaddr offset, unsigned size)
     case A_TR:
         return init_mode ? s->init_tr : rtc_tr(rtc_now_seconds(s));
     case A_DR:
-        return init_mode ? s->init_dr : rtc_dr(rtc_now_seconds(s));
+        return init_mode ? s->init_dr : rtc_dr(s, rtc_now_seconds(s));
     case A_CR:
         return s->cr;
     case A_ISR:
@@ -175,9 +189,10 @@ static void rtc_write_isr(STM32F2RtcState *s, uint32_t value)
 
     if (init && !was_init) {
         s->init_tr = rtc_tr(rtc_now_seconds(s));
-        s->init_dr = rtc_dr(rtc_now_seconds(s));
+        s->init_dr = rtc_dr(s, rtc_now_seconds(s));
     } else if (!init && was_init) {
-        rtc_set_seconds(s, rtc_seconds_from(s->init_tr, s->init_dr));
+        rtc_set_seconds(s, rtc_seconds_from(s->init_tr, s->init_dr),
+                        FIELD_EX32(s->init_dr, DR, WDU));
     }
     s->isr = FIELD_DP32(s->isr, ISR, INIT, init);
     s->isr = FIELD_DP32(s->isr, ISR, INITF, init);
@@ -276,7 +291,7 @@ static void rtc_backup_domain_reset(STM32F2RtcState *s)
     s->alrmbr = 0;
     s->tafcr = 0;
     memset(s->bkp, 0, sizeof(s->bkp));
-    rtc_set_seconds(s, RTC_EPOCH_2000);
+    rtc_set_seconds(s, RTC_EPOCH_2000, RTC_RESET_WEEKDAY);
 }
 
 static void stm32f2_rtc_power_loss(void *opaque, int n, int level)
@@ -311,7 +326,7 @@ static void stm32f2_rtc_init(Object *obj)
 
 static const VMStateDescription vmstate_stm32f2_rtc = {
     .name = TYPE_STM32F2_RTC,
-    .version_id = 1,
+    .version_id = 2,
     .minimum_version_id = 1,
     .fields = (VMStateField[]) {
         VMSTATE_UINT32(cr, STM32F2RtcState),
@@ -328,6 +343,7 @@ static const VMStateDescription vmstate_stm32f2_rtc = {
         VMSTATE_INT64(base_ns, STM32F2RtcState),
         VMSTATE_UINT32(init_tr, STM32F2RtcState),
         VMSTATE_UINT32(init_dr, STM32F2RtcState),
+        VMSTATE_UINT8_V(weekday_at_base, STM32F2RtcState, 2),
         VMSTATE_END_OF_LIST()
     }
 };

@@ -1,12 +1,14 @@
 /*
  * STM32F2xx general-purpose timer (TIM2..TIM5), up-counting, with PWM.
  *
- * The counter is derived from the virtual clock rather than ticked, and a
- * QEMU timer is armed only for the next event whose interrupt is enabled
- * (update, or compare match on a channel), so a PWM timer costs nothing while
- * it runs. PWM channel outputs are exported as duty levels (see the header):
- * on the Photon, TIM2 CH2..CH4 drive the RGB LED, and CC1 every 10 ms
- * debounces the SETUP button.
+ * The counter is derived from the virtual clock rather than ticked. Status
+ * flags (update, compare match) are latched lazily: whenever the registers
+ * are accessed, the events the counter went through since the last access
+ * are added to SR, as the hardware sets them whether or not their interrupt
+ * is enabled. A QEMU timer is armed only for the next event whose interrupt
+ * is enabled, so a PWM timer costs nothing while it runs. PWM channel
+ * outputs are exported as duty levels (see the header): on the Photon, TIM2
+ * CH2..CH4 drive the RGB LED, and CC1 every 10 ms debounces the SETUP button.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -61,15 +63,33 @@ static bool tim_running(STM32F2TimState *s)
     return FIELD_EX32(s->cr1, CR1, CEN);
 }
 
-static uint64_t tim_tick_ns(STM32F2TimState *s)
-{
-    return muldiv64((uint64_t)s->psc + 1, NANOSECONDS_PER_SECOND, s->clock_hz);
-}
-
-/* Counter ticks since the counter was (re)started. */
+/*
+ * Counter ticks since the counter was (re)started. Counted in kernel-clock
+ * cycles first: a tick is not a whole number of nanoseconds (PSC 0 at
+ * 60 MHz is 16.67 ns).
+ */
 static uint64_t tim_ticks_elapsed(STM32F2TimState *s, int64_t now)
 {
-    return (now - s->start_ns) / tim_tick_ns(s);
+    return muldiv64(now - s->start_ns, s->clock_hz, NANOSECONDS_PER_SECOND) /
+           ((uint64_t)s->psc + 1);
+}
+
+/* The virtual time of the counter's @ticks-th tick since its start. */
+static int64_t tim_tick_time(STM32F2TimState *s, uint64_t ticks)
+{
+    return s->start_ns + muldiv64_round_up(ticks * ((uint64_t)s->psc + 1),
+                                           NANOSECONDS_PER_SECOND, s->clock_hz);
+}
+
+/*
+ * Counter ticks from value @cnt until it next becomes @target (a full
+ * period if it is @target now), counting up through ARR and 0.
+ */
+static uint64_t tim_ticks_until(uint64_t cnt, uint64_t target, uint64_t period)
+{
+    uint64_t ticks = (target + period - cnt) % period;
+
+    return ticks ? ticks : period;
 }
 
 static uint32_t tim_cnt(STM32F2TimState *s)
@@ -83,10 +103,43 @@ static uint32_t tim_cnt(STM32F2TimState *s)
            period;
 }
 
+/* The counter runs (or stands) from @cnt as of now; flags must be latched. */
 static void tim_restart_from(STM32F2TimState *s, uint32_t cnt)
 {
     s->cnt_at_start = cnt;
     s->start_ns = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    s->flags_latched_ns = s->start_ns;
+}
+
+/*
+ * Add to SR the update and compare-match events the counter went through
+ * between the last latch and @now: UIF when it wrapped past ARR, CCxIF when
+ * it became CCRx. The caller updates the interrupt line.
+ */
+static void tim_latch_flags(STM32F2TimState *s, int64_t now)
+{
+    uint64_t period = (uint64_t)s->arr + 1;
+    uint64_t from, ticks, cnt;
+
+    if (!tim_running(s) || now <= s->flags_latched_ns) {
+        s->flags_latched_ns = MAX(now, s->flags_latched_ns);
+        return;
+    }
+    from = tim_ticks_elapsed(s, s->flags_latched_ns);
+    ticks = tim_ticks_elapsed(s, now) - from;
+    s->flags_latched_ns = now;
+    if (!ticks) {
+        return;
+    }
+    cnt = (s->cnt_at_start + from) % period;
+    if (tim_ticks_until(cnt, 0, period) <= ticks) {
+        s->sr |= R_SR_UIF_MASK;
+    }
+    for (unsigned ch = 0; ch < STM32F2_TIM_CHANNELS; ch++) {
+        if (s->ccr[ch] < period && tim_ticks_until(cnt, s->ccr[ch], period) <= ticks) {
+            s->sr |= CC_IRQ_MASK(ch);
+        }
+    }
 }
 
 static unsigned channel_mode(STM32F2TimState *s, unsigned ch)
@@ -133,17 +186,12 @@ static void tim_update_irq(STM32F2TimState *s)
     qemu_set_irq(s->irq, !!(s->sr & s->dier & 0x1F));
 }
 
-/*
- * Arm the QEMU timer for the next event whose interrupt is enabled, and
- * remember which SR flags that event raises: the callback may run a little
- * after the deadline, so it must not re-derive them from the counter.
- */
+/* Arm the QEMU timer for the next event whose interrupt is enabled. */
 static void tim_schedule(STM32F2TimState *s)
 {
     int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
     uint64_t period = (uint64_t)s->arr + 1;
     uint64_t cnt, next = UINT64_MAX;
-    uint32_t flags = 0;
 
     if (!tim_running(s) || !(s->dier & 0x1F)) {
         timer_del(s->event_timer);
@@ -151,34 +199,22 @@ static void tim_schedule(STM32F2TimState *s)
     }
     cnt = tim_cnt(s);
     if (FIELD_EX32(s->dier, DIER, UIE)) {
-        next = period - cnt;
-        flags = R_SR_UIF_MASK;
+        next = tim_ticks_until(cnt, 0, period);
     }
     for (unsigned ch = 0; ch < STM32F2_TIM_CHANNELS; ch++) {
         if ((s->dier & CC_IRQ_MASK(ch)) && s->ccr[ch] < period) {
-            uint64_t to_match = (s->ccr[ch] + period - cnt) % period;
-
-            to_match = to_match ? to_match : period;
-            if (to_match < next) {
-                next = to_match;
-                flags = 0;
-            }
-            if (to_match == next) {
-                flags |= CC_IRQ_MASK(ch);
-            }
+            next = MIN(next, tim_ticks_until(cnt, s->ccr[ch], period));
         }
     }
-    s->pending_flags = flags;
     /* Deadline on the tick grid, measured from the counter's start. */
-    timer_mod(s->event_timer,
-              s->start_ns + (tim_ticks_elapsed(s, now) + next) * tim_tick_ns(s));
+    timer_mod(s->event_timer, tim_tick_time(s, tim_ticks_elapsed(s, now) + next));
 }
 
 static void tim_event(void *opaque)
 {
     STM32F2TimState *s = opaque;
 
-    s->sr |= s->pending_flags;
+    tim_latch_flags(s, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL));
     tim_update_irq(s);
     tim_schedule(s);
 }
@@ -215,6 +251,10 @@ static uint64_t stm32f2_tim_read(void *opaque, hwaddr offset, unsigned size)
     if (reg == A_EGR) {
         return 0;
     }
+    if (reg == A_SR) {
+        tim_latch_flags(s, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL));
+        tim_update_irq(s);
+    }
     storage = tim_reg(s, reg);
     if (!storage) {
         photon_unimp_record(s->name, s->base, offset, false, size, 0);
@@ -230,8 +270,12 @@ static void stm32f2_tim_write(void *opaque, hwaddr offset, uint64_t value64,
     hwaddr reg = offset & ~3;
     uint32_t cnt = tim_cnt(s);
     uint32_t *storage = tim_reg(s, reg);
-    uint32_t value = storage ? photon_subword_merge(*storage, offset, size, value64) :
-                               photon_subword_merge(0, offset, size, value64);
+    uint32_t value;
+
+    /* Events up to now happened under the old configuration. */
+    tim_latch_flags(s, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL));
+    value = storage ? photon_subword_merge(*storage, offset, size, value64) :
+                      photon_subword_merge(0, offset, size, value64);
 
     trace_stm32f2_tim_write(s->name, reg, value);
     switch (reg) {
@@ -246,13 +290,11 @@ static void stm32f2_tim_write(void *opaque, hwaddr offset, uint64_t value64,
         break;
     case A_SR:
         s->sr &= value;     /* rc_w0 */
-        tim_update_irq(s);
         break;
     case A_EGR:
         if (FIELD_EX32(value, EGR, UG)) {
             tim_restart_from(s, 0);
             s->sr |= R_SR_UIF_MASK;
-            tim_update_irq(s);
         }
         break;
     case A_CNT:
@@ -277,6 +319,7 @@ static void stm32f2_tim_write(void *opaque, hwaddr offset, uint64_t value64,
         *storage = value;
         break;
     }
+    tim_update_irq(s);     /* SR or DIER may have changed */
     tim_update_pwm(s);
     tim_schedule(s);
 }
@@ -319,6 +362,11 @@ static void stm32f2_tim_realize(DeviceState *dev, Error **errp)
         error_setg(errp, "stm32f2-tim needs clock-frequency and name");
         return;
     }
+    if (s->clock_hz > UINT32_MAX) {
+        error_setg(errp, "stm32f2-tim: clock-frequency %" PRIu64 " Hz is too high",
+                   s->clock_hz);
+        return;
+    }
     for (unsigned ch = 0; ch < STM32F2_TIM_CHANNELS; ch++) {
         s->pwm_level[ch] = INT32_MIN;   /* force the first update out */
     }
@@ -344,8 +392,8 @@ static Property stm32f2_tim_properties[] = {
 
 static const VMStateDescription vmstate_stm32f2_tim = {
     .name = TYPE_STM32F2_TIM,
-    .version_id = 1,
-    .minimum_version_id = 1,
+    .version_id = 2,
+    .minimum_version_id = 2,
     .fields = (VMStateField[]) {
         VMSTATE_TIMER_PTR(event_timer, STM32F2TimState),
         VMSTATE_UINT32(cr1, STM32F2TimState),
@@ -363,7 +411,7 @@ static const VMStateDescription vmstate_stm32f2_tim = {
         VMSTATE_UINT32(cnt_at_start, STM32F2TimState),
         VMSTATE_INT64(start_ns, STM32F2TimState),
         VMSTATE_INT32_ARRAY(pwm_level, STM32F2TimState, STM32F2_TIM_CHANNELS),
-        VMSTATE_UINT32(pending_flags, STM32F2TimState),
+        VMSTATE_INT64(flags_latched_ns, STM32F2TimState),
         VMSTATE_END_OF_LIST()
     }
 };

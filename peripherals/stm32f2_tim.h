@@ -50,7 +50,7 @@ struct STM32F2TimState {
     uint32_t cnt_at_start;
     int64_t start_ns;
     int32_t pwm_level[STM32F2_TIM_CHANNELS];
-    uint32_t pending_flags;     /* SR flags the armed event will raise */
+    int64_t flags_latched_ns;   /* SR holds the events up to this time */
 };
 
 #endif
