@@ -25,6 +25,7 @@
 #include "sysemu/runstate.h"
 #include "sysemu/cpu-timers.h"
 #include "sysemu/reset.h"
+#include "hw/core/cpu.h"
 #include "hw/photon/board/stm32f205rg_soc.h"
 #include "hw/photon/board/photon_led.h"
 #include "hw/photon/board/photon_controls.h"
@@ -66,12 +67,28 @@ struct PhotonMachineState {
     bool strict;
 };
 
+static void photon_reset_now(CPUState *cpu, run_on_cpu_data data)
+{
+    qemu_system_reset(SHUTDOWN_CAUSE_GUEST_RESET);
+}
+
+/*
+ * Resets requested by the guest or by virtual-time events happen on the vCPU
+ * thread: doing the reset there, as CPU work at the next translation-block
+ * boundary, puts it at a deterministic instruction. A request through the
+ * main loop would let the vCPU run on for as long as the host takes to
+ * notice, and virtual time with it.
+ */
 static void photon_request_reset(PhotonMachineState *m, uint32_t csr_flags,
                                  const char *cause)
 {
     stm32f2_rcc_note_reset_cause(&m->soc.rcc, csr_flags);
     photon_report_reset(&m->report, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL), cause);
-    qemu_system_reset_request(SHUTDOWN_CAUSE_GUEST_RESET);
+    if (qemu_cpu_is_self(first_cpu)) {
+        async_run_on_cpu(first_cpu, photon_reset_now, RUN_ON_CPU_NULL);
+    } else {
+        qemu_system_reset_request(SHUTDOWN_CAUSE_GUEST_RESET);
+    }
 }
 
 static void photon_sysresetreq(void *opaque, int n, int level)

@@ -11,6 +11,10 @@
 #include "qapi/error.h"
 #include "sysemu/sysemu.h"
 #include "sysemu/cpu-timers.h"
+#include "qapi/qmp/qdict.h"
+#include "qapi/qmp/qlist.h"
+#include "qapi/qmp/qnum.h"
+#include "qapi/qmp/qjson.h"
 #include "hw/photon/board/photon_report.h"
 #include "hw/photon/peripherals/photon_unimp.h"
 
@@ -36,26 +40,26 @@ static void timeline_print(PhotonReport *r, int64_t t_ns, const char *what, bool
 static void append_unimp(const char *device, hwaddr address, bool is_write,
                          uint64_t count, void *opaque)
 {
-    GString *json = opaque;
+    QList *list = opaque;
+    QDict *site = qdict_new();
+    g_autofree char *addr = g_strdup_printf("0x%08" HWADDR_PRIx, address);
 
-    g_string_append_printf(json, "%s\n    {\"device\": \"%s\", \"address\": \"0x%08"
-                           HWADDR_PRIx "\", \"access\": \"%s\", \"count\": %" PRIu64 "}",
-                           json->len ? "," : "", device, address,
-                           is_write ? "write" : "read", count);
+    qdict_put_str(site, "device", device);
+    qdict_put_str(site, "address", addr);
+    qdict_put_str(site, "access", is_write ? "write" : "read");
+    qdict_put_int(site, "count", count);
+    qlist_append(list, site);
 }
 
 static void photon_report_write_summary(Notifier *n, void *data)
 {
     PhotonReport *r = container_of(n, PhotonReport, exit_notifier);
-    g_autoptr(GString) unimp = g_string_new("");
-    g_autofree char *path = NULL, *tmp = NULL;
     const char *strict_failure = photon_unimp_strict_failure();
-    const char *reason = strict_failure ? strict_failure :
-                         r->exit_reason ? r->exit_reason : "shutdown";
     int64_t virtual_ns = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
-    double wall_s = (g_get_monotonic_time() - r->wall_start_us) / 1e6;
-    int64_t instructions = icount_enabled() ? icount_get_raw() : -1;
-    FILE *f;
+    g_autoptr(QDict) summary = qdict_new();
+    g_autoptr(GString) json = NULL;
+    g_autofree char *path = NULL, *tmp = NULL;
+    QList *unimp = qlist_new();
 
     if (r->classifier) {
         led_pattern_flush(r->classifier, virtual_ns);
@@ -69,26 +73,27 @@ static void photon_report_write_summary(Notifier *n, void *data)
         r->steps_log = NULL;
     }
     if (!r->dir) {
+        qobject_unref(unimp);
         return;
     }
     photon_unimp_foreach(append_unimp, unimp);
+    qdict_put(summary, "virtual_seconds", qnum_from_double(seconds(virtual_ns)));
+    qdict_put(summary, "wall_seconds",
+              qnum_from_double((g_get_monotonic_time() - r->wall_start_us) / 1e6));
+    qdict_put_int(summary, "guest_instructions", icount_enabled() ? icount_get_raw() : -1);
+    qdict_put_int(summary, "ns_per_instruction", icount_enabled() ? icount_to_ns(1) : 0);
+    qdict_put_str(summary, "exit_reason", strict_failure ? strict_failure :
+                  r->exit_reason ? r->exit_reason : "shutdown");
+    qdict_put_bool(summary, "strict_failure", strict_failure != NULL);
+    qdict_put(summary, "resets", qobject_ref(r->resets));
+    qdict_put(summary, "patterns", qobject_ref(r->patterns));
+    qdict_put_int(summary, "unmodelled_accesses", photon_unimp_total());
+    qdict_put(summary, "unmodelled", unimp);
+    json = qobject_to_json_pretty(QOBJECT(summary), true);
+
     path = g_build_filename(r->dir, "summary.json", NULL);
     tmp = g_strconcat(path, ".tmp", NULL);
-    f = fopen(tmp, "w");
-    if (!f) {
-        error_report("photon: cannot write %s: %s", tmp, strerror(errno));
-        return;
-    }
-    fprintf(f, "{\n  \"virtual_seconds\": %.9f,\n  \"wall_seconds\": %.3f,\n"
-            "  \"guest_instructions\": %" PRId64 ",\n"
-            "  \"exit_reason\": \"%s\",\n  \"strict_failure\": %s,\n"
-            "  \"resets\": [%s],\n  \"patterns\": [%s],\n"
-            "  \"unmodelled_accesses\": %" PRIu64 ",\n"
-            "  \"unmodelled\": [%s\n  ]\n}\n",
-            seconds(virtual_ns), wall_s, instructions, reason,
-            strict_failure ? "true" : "false", r->reset_causes->str,
-            r->patterns->str, photon_unimp_total(), unimp->str);
-    if (fclose(f) != 0 || rename(tmp, path) != 0) {
+    if (!g_file_set_contents(tmp, json->str, json->len, NULL) || rename(tmp, path) != 0) {
         error_report("photon: cannot write %s: %s", path, strerror(errno));
     }
 }
@@ -110,8 +115,8 @@ static void report_classify_tick(void *opaque)
 void photon_report_open(PhotonReport *r, const char *dir, Error **errp)
 {
     r->wall_start_us = g_get_monotonic_time();
-    r->reset_causes = g_string_new("");
-    r->patterns = g_string_new("");
+    r->resets = qlist_new();
+    r->patterns = qlist_new();
     r->patterns_seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     r->classifier = led_pattern_new(0, report_pattern_event, r);
     r->classify_tick = timer_new_ns(QEMU_CLOCK_VIRTUAL, report_classify_tick, r);
@@ -152,7 +157,7 @@ void photon_report_pattern(PhotonReport *r, int64_t t_ns, const char *name)
     }
     if (!g_hash_table_contains(r->patterns_seen, name)) {
         g_hash_table_add(r->patterns_seen, g_strdup(name));
-        g_string_append_printf(r->patterns, "%s\"%s\"", r->patterns->len ? ", " : "", name);
+        qlist_append_str(r->patterns, name);
     }
     timeline_print(r, t_ns, name, false);
 }
@@ -161,9 +166,11 @@ void photon_report_reset(PhotonReport *r, int64_t t_ns, const char *cause)
 {
     g_autofree char *line = g_strdup_printf("reset (%s)", cause);
 
-    r->resets++;
-    g_string_append_printf(r->reset_causes, "%s{\"t\": %.6f, \"cause\": \"%s\"}",
-                           r->reset_causes->len ? ", " : "", seconds(t_ns), cause);
+    QDict *reset = qdict_new();
+
+    qdict_put(reset, "t", qnum_from_double(seconds(t_ns)));
+    qdict_put_str(reset, "cause", cause);
+    qlist_append(r->resets, reset);
     timeline_print(r, t_ns, line, true);
 }
 

@@ -10,6 +10,7 @@
 
 #include "qemu/notify.h"
 #include "qemu/timer.h"
+#include "qapi/qmp/qlist.h"
 #include "hw/photon/board/led_pattern.h"
 
 typedef struct PhotonReport {
@@ -18,9 +19,8 @@ typedef struct PhotonReport {
     FILE *steps_log;            /* steps.jsonl: resets and board events */
     char *exit_reason;
     int64_t wall_start_us;
-    unsigned resets;
-    GString *reset_causes;      /* JSON array body */
-    GString *patterns;          /* JSON array body of distinct pattern names */
+    QList *resets;              /* of {"t", "cause"} */
+    QList *patterns;            /* distinct pattern names, first-seen order */
     GHashTable *patterns_seen;
     struct led_pattern_classifier *classifier;
     QEMUTimer *classify_tick;   /* lets the classifier conclude between changes */

@@ -1,6 +1,7 @@
 /* photon-sim run: compose the flash image and run the Photon machine on the
  * virtual clock until a virtual time, leaving a report folder behind. */
 #include <errno.h>
+#include <math.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,7 @@ static const char synopsis[] =
     "  photon-sim run [--firmware 2.2.0|1.5.0|0.5.2|DIR] [--app tinker|doctor|FILE.bin]\n"
     "                 [--flash IMAGE] [--until SECONDS] [--report DIR] [--seed N]\n"
     "                 [--uid HEX24] [--wifi SSID:PASSPHRASE] [--strict] [--gui]\n"
-    "                 [--screenshot T:FILE.png]...\n"
+    "                 [--screenshot T:FILE.png]... [--cpu-mhz MHZ]\n"
     "\n"
     "  --firmware X   put Device OS X (bootloader, system parts) into the image\n"
     "  --app X        put this user part into the image (tinker, doctor or a file)\n"
@@ -29,6 +30,11 @@ static const char synopsis[] =
     "  --wifi S:P     store these Wi-Fi credentials in the DCT and put a matching WPA2\n"
     "                 access point on the air (S alone: an open network)\n"
     "  --strict       stop at the first register access the simulator does not model\n"
+    "  --cpu-mhz MHZ  apparent CPU speed in virtual time (default 125: 8 ns per\n"
+    "                 instruction, the Photon's 120 MHz). Lower runs faster: timers, LED\n"
+    "                 patterns and the network keep their timing, the firmware's own\n"
+    "                 computation (key generation, the handshake's RSA) takes longer.\n"
+    "                 Rounded to 1000 / 2^k MHz.\n"
     "  --gui          show the board in a window (click or press s/r for SETUP/RESET),\n"
     "                 paced to real time\n"
     "  --screenshot T:FILE.png  save the board's picture at virtual time T (repeatable;\n"
@@ -155,7 +161,7 @@ int cmd_run(int argc, char **argv)
 {
     const char *firmware = NULL, *app = NULL, *image = "photon-flash.bin";
     const char *until = "30", *report = "photon-report", *seed = "0", *uid = NULL;
-    const char *wifi = NULL;
+    const char *wifi = NULL, *cpu_mhz = "125";
     bool strict = false, gui = false;
     char screenshots[2048] = "";
     char qemu[PATH_MAX], machine[4 * PATH_MAX], serial[PATH_MAX + 16], summary[PATH_MAX];
@@ -197,6 +203,8 @@ int cmd_run(int argc, char **argv)
             value = &uid;
         } else if (!strcmp(a, "--wifi")) {
             value = &wifi;
+        } else if (!strcmp(a, "--cpu-mhz")) {
+            value = &cpu_mhz;
         } else {
             return sim_usage("run", synopsis, "unknown argument %s", a);
         }
@@ -209,6 +217,12 @@ int cmd_run(int argc, char **argv)
     if (*end || until_s <= 0)
         return sim_usage("run", synopsis, "--until %s: expected a positive number of seconds",
                          until);
+    double mhz = strtod(cpu_mhz, &end);
+    if (*end || mhz < 1 || mhz > 1000)
+        return sim_usage("run", synopsis, "--cpu-mhz %s: expected 1 to 1000", cpu_mhz);
+    /* icount: each instruction takes 2^shift ns of virtual time. */
+    int shift = (int)lround(log2(1000.0 / mhz));
+    char icount[64];
     strtoull(seed, &end, 0);
     if (*end || !*seed)
         return sim_usage("run", synopsis, "--seed %s: expected a number", seed);
@@ -256,8 +270,11 @@ int cmd_run(int argc, char **argv)
     }
     snprintf(serial, sizeof serial, "file:%s/serial.log", report);
     /* A window runs at the Photon's real speed: align virtual time with the host's. */
+    /* Headless: sleep=off skips guest idle time instead of waiting it out in real
+     * time, which keeps runs reproducible; a window paces to the host clock. */
+    snprintf(icount, sizeof icount, "shift=%d,%s", shift, gui ? "align=on" : "sleep=off");
     char *qemu_argv[] = {
-        qemu, "-M", machine, "-icount", gui ? "shift=3,align=on" : "shift=3",
+        qemu, "-M", machine, "-icount", icount,
         "-display", gui ? "sdl" : "none", "-monitor", "none", "-serial", serial,
         "-nodefaults", NULL,
     };

@@ -27,6 +27,7 @@ int run_summary_load(const char *path, run_summary *out)
     out->virtual_seconds = json_number_value(json_object_get(root, "virtual_seconds"));
     out->wall_seconds = json_number_value(json_object_get(root, "wall_seconds"));
     out->guest_instructions = json_integer_value(json_object_get(root, "guest_instructions"));
+    out->ns_per_instruction = json_integer_value(json_object_get(root, "ns_per_instruction"));
     snprintf(out->exit_reason, sizeof out->exit_reason, "%s",
              json_string_value(json_object_get(root, "exit_reason")) ?: "?");
     out->strict_failure = json_is_true(json_object_get(root, "strict_failure"));
@@ -57,6 +58,10 @@ void run_summary_print(const run_summary *s, FILE *out)
     if (s->guest_instructions > 0 && s->wall_seconds > 0)
         fprintf(out, ", %.0f guest MIPS", s->guest_instructions / s->wall_seconds / 1e6);
     fprintf(out, "); stopped: %s; resets: %u\n", s->exit_reason, s->resets);
+    if (s->ns_per_instruction > 8)
+        fprintf(out, "photon-sim: the CPU ran at %.1f MHz apparent (--cpu-mhz): timers keep their "
+                "timing, the firmware's own computation took %lldx longer than on a Photon\n",
+                1000.0 / s->ns_per_instruction, (long long)(s->ns_per_instruction / 8));
     fprintf(out, "photon-sim: patterns: %s\n", s->patterns[0] ? s->patterns : "(none)");
     fprintf(out, "photon-sim: unmodelled register accesses: %llu\n",
             (unsigned long long)s->unmodelled_accesses);

@@ -10,6 +10,7 @@ typedef struct run_summary {
     double virtual_seconds;
     double wall_seconds;
     int64_t guest_instructions;
+    int64_t ns_per_instruction;
     char exit_reason[256];
     bool strict_failure;
     unsigned resets;
