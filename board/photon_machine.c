@@ -30,6 +30,7 @@
 #include "hw/photon/board/photon_led.h"
 #include "hw/photon/board/photon_controls.h"
 #include "hw/photon/board/photon_display.h"
+#include "hw/photon/board/photon_network.h"
 #include "hw/photon/peripherals/bcm43362_card.h"
 #include "hw/photon/board/photon_report.h"
 #include "hw/photon/peripherals/photon_unimp.h"
@@ -52,6 +53,8 @@ struct PhotonMachineState {
     PhotonLedState led;
     PhotonControlsState controls;
     PhotonDisplayState display;
+    PhotonNetworkState network;
+    Notifier exit_notifier;
     Bcm43362CardState wifi;
     Clock *sysclk;
     QEMUTimer *until_timer;
@@ -63,6 +66,8 @@ struct PhotonMachineState {
     char *until;
     char *access_point;         /* SSID:PASSPHRASE of the AP on the air */
     char *screenshots;          /* T:FILE[;T:FILE...] */
+    char *pcap;
+    char *cloud_dir;
     uint64_t seed;
     bool strict;
 };
@@ -151,6 +156,34 @@ static void photon_led_changed(void *opaque, int64_t t_ns, PhotonLedColour colou
     PhotonMachineState *m = opaque;
 
     photon_report_led(&m->report, t_ns, colour.r, colour.g, colour.b, d7);
+}
+
+static void photon_frame_to_network(void *opaque, const uint8_t *frame, size_t len)
+{
+    PhotonMachineState *m = opaque;
+
+    photon_network_from_device(&m->network, frame, len);
+}
+
+static void photon_frame_to_device(void *opaque, const uint8_t *frame, size_t len)
+{
+    PhotonMachineState *m = opaque;
+
+    bcm43362_card_deliver(&m->wifi, frame, len);
+}
+
+static void photon_network_line(void *opaque, int64_t t_ns, const char *line)
+{
+    PhotonMachineState *m = opaque;
+
+    photon_report_cloud_line(&m->report, t_ns, line);
+}
+
+static void photon_machine_exit(Notifier *n, void *data)
+{
+    PhotonMachineState *m = container_of(n, PhotonMachineState, exit_notifier);
+
+    photon_network_finish(&m->network);
 }
 
 static void photon_display_view(void *opaque, PhotonDisplayView *view)
@@ -298,6 +331,22 @@ static void photon_machine_init(MachineState *ms)
     if (m->access_point && !photon_add_access_point(m, m->access_point, &error_fatal)) {
         exit(1);
     }
+
+    /* The LAN, the internet and the device cloud behind the access point. */
+    object_initialize_child(OBJECT(ms), "network", &m->network, TYPE_PHOTON_NETWORK);
+    qdev_prop_set_uint64(DEVICE(&m->network), "seed", m->seed);
+    if (m->pcap) {
+        qdev_prop_set_string(DEVICE(&m->network), "pcap", m->pcap);
+    }
+    if (m->cloud_dir) {
+        qdev_prop_set_string(DEVICE(&m->network), "cloud-dir", m->cloud_dir);
+    }
+    photon_network_set_log(&m->network, photon_network_line, m);
+    qdev_realize(DEVICE(&m->network), NULL, &error_fatal);
+    photon_network_set_device(&m->network, photon_frame_to_device, m);
+    bcm43362_card_set_network(&m->wifi, photon_frame_to_network, m);
+    m->exit_notifier.notify = photon_machine_exit;
+    qemu_add_exit_notifier(&m->exit_notifier);
     qdev_connect_gpio_out_named(gpio_c, "output", PIN_WL_REG_ON,
                                 qemu_allocate_irq(photon_wl_reg_on, m, 0));
 
@@ -393,6 +442,32 @@ static void photon_set_screenshots(Object *obj, const char *value, Error **errp)
     m->screenshots = g_strdup(value);
 }
 
+static char *photon_get_pcap(Object *obj, Error **errp)
+{
+    return g_strdup(PHOTON_MACHINE(obj)->pcap);
+}
+
+static void photon_set_pcap(Object *obj, const char *value, Error **errp)
+{
+    PhotonMachineState *m = PHOTON_MACHINE(obj);
+
+    g_free(m->pcap);
+    m->pcap = g_strdup(value);
+}
+
+static char *photon_get_cloud_dir(Object *obj, Error **errp)
+{
+    return g_strdup(PHOTON_MACHINE(obj)->cloud_dir);
+}
+
+static void photon_set_cloud_dir(Object *obj, const char *value, Error **errp)
+{
+    PhotonMachineState *m = PHOTON_MACHINE(obj);
+
+    g_free(m->cloud_dir);
+    m->cloud_dir = g_strdup(value);
+}
+
 static char *photon_get_until(Object *obj, Error **errp)
 {
     return g_strdup(PHOTON_MACHINE(obj)->until);
@@ -462,6 +537,13 @@ static void photon_machine_class_init(ObjectClass *oc, void *data)
                                   photon_set_screenshots);
     object_class_property_set_description(oc, "screenshot",
         "pictures of the board at virtual times: T:FILE.png[;T:FILE.png...]");
+    object_class_property_add_str(oc, "pcap", photon_get_pcap, photon_set_pcap);
+    object_class_property_set_description(oc, "pcap",
+        "capture every frame to and from the device in this pcap file");
+    object_class_property_add_str(oc, "cloud-dir", photon_get_cloud_dir,
+                                  photon_set_cloud_dir);
+    object_class_property_set_description(oc, "cloud-dir",
+        "the simulated cloud's device registry and server key");
     object_class_property_add_str(oc, "wifi", photon_get_wifi, photon_set_wifi);
     object_class_property_set_description(oc, "wifi",
         "an access point on the air: SSID:PASSPHRASE (WPA2) or SSID (open)");

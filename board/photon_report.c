@@ -72,6 +72,10 @@ static void photon_report_write_summary(Notifier *n, void *data)
         fclose(r->steps_log);
         r->steps_log = NULL;
     }
+    if (r->cloud_log) {
+        fclose(r->cloud_log);
+        r->cloud_log = NULL;
+    }
     if (!r->dir) {
         qobject_unref(unimp);
         return;
@@ -135,6 +139,8 @@ void photon_report_open(PhotonReport *r, const char *dir, Error **errp)
     g_autofree char *steps_path = g_build_filename(dir, "steps.jsonl", NULL);
     r->led_log = fopen(path, "w");
     r->steps_log = fopen(steps_path, "w");
+    g_autofree char *cloud_path = g_build_filename(dir, "cloud.log", NULL);
+    r->cloud_log = fopen(cloud_path, "w");
     if (!r->led_log || !r->steps_log) {
         error_setg_errno(errp, errno, "cannot create %s", r->led_log ? steps_path : path);
     }
@@ -188,4 +194,11 @@ void photon_report_set_exit_reason(PhotonReport *r, const char *reason)
 const char *photon_report_current_pattern(PhotonReport *r)
 {
     return led_pattern_current(r->classifier, &r->current) ? r->current.name : NULL;
+}
+
+void photon_report_cloud_line(PhotonReport *r, int64_t t_ns, const char *line)
+{
+    if (r->cloud_log) {
+        fprintf(r->cloud_log, "%10.6f %s\n", seconds(t_ns), line);
+    }
 }

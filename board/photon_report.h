@@ -17,6 +17,7 @@ typedef struct PhotonReport {
     char *dir;
     FILE *led_log;              /* led.jsonl */
     FILE *steps_log;            /* steps.jsonl: resets and board events */
+    FILE *cloud_log;            /* cloud.log: network and cloud diagnostics */
     char *exit_reason;
     int64_t wall_start_us;
     QList *resets;              /* of {"t", "cause"} */
@@ -35,6 +36,8 @@ void photon_report_pattern(PhotonReport *r, int64_t t_ns, const char *name);
 void photon_report_reset(PhotonReport *r, int64_t t_ns, const char *cause);
 void photon_report_event(PhotonReport *r, int64_t t_ns, const char *what);
 void photon_report_set_exit_reason(PhotonReport *r, const char *reason);
+/* A line of network or cloud diagnostics, for cloud.log. */
+void photon_report_cloud_line(PhotonReport *r, int64_t t_ns, const char *line);
 /* The pattern the LED shows now, or NULL; valid until the next call. */
 const char *photon_report_current_pattern(PhotonReport *r);
 

@@ -1,0 +1,48 @@
+/*
+ * The Photon's world beyond the radio: the simulated LAN and internet
+ * (net/netsim.h, on libslirp) and the device cloud (net/cloud/cloud.h),
+ * in-process and on the virtual clock.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef HW_PHOTON_NETWORK_H
+#define HW_PHOTON_NETWORK_H
+
+#include "hw/qdev-core.h"
+#include "qom/object.h"
+#include "hw/photon/net/netsim.h"
+#include "hw/photon/net/cloud/cloud.h"
+
+#define TYPE_PHOTON_NETWORK "photon-network"
+OBJECT_DECLARE_SIMPLE_TYPE(PhotonNetworkState, PHOTON_NETWORK)
+
+/* Frames for the device (to the Wi-Fi chip). */
+typedef void (*PhotonNetworkToDevice)(void *opaque, const uint8_t *frame, size_t len);
+/* A line for the run's cloud log, with its virtual time. */
+typedef void (*PhotonNetworkLog)(void *opaque, int64_t t_ns, const char *line);
+
+struct PhotonNetworkState {
+    DeviceState parent_obj;
+    netsim *net;
+    cloud_server *cloud;
+    netsim_listener *cloud_listener;
+    cloud_ops cloud_callbacks;
+
+    uint64_t seed;
+    char *pcap;                 /* capture file, or NULL */
+    char *cloud_dir;            /* registry and server key, or NULL (in memory) */
+
+    PhotonNetworkToDevice to_device;
+    void *to_device_opaque;
+    PhotonNetworkLog log;
+    void *log_opaque;
+};
+
+void photon_network_set_device(PhotonNetworkState *s, PhotonNetworkToDevice to_device,
+                               void *opaque);
+void photon_network_set_log(PhotonNetworkState *s, PhotonNetworkLog log, void *opaque);
+void photon_network_from_device(PhotonNetworkState *s, const uint8_t *frame, size_t len);
+/* Flush the capture; called at exit. */
+void photon_network_finish(PhotonNetworkState *s);
+
+#endif
