@@ -20,6 +20,8 @@
 #include "hw/photon/board/photon_network.h"
 #include "hw/photon/trace.h"
 
+#define DHCP_ANSWER_DELAY_MS 800
+
 /* ---- netsim host: clock, timers, frames ---- */
 
 typedef struct NetsimTimer {
@@ -254,6 +256,21 @@ static void photon_network_realize(DeviceState *dev, Error **errp)
         error_setg(errp, "photon-network: %s", error);
         return;
     }
+    /*
+     * A home router checks that an address is free (an ARP or ping probe) before
+     * offering it, so its DHCP answers come about a second later; the firmware
+     * blinks green meanwhile. Scenarios can change or remove this rule.
+     */
+    fault_rule dhcp_latency = {
+        .direction = FAULT_TO_DEVICE,
+        .protocol = FAULT_PROTO_UDP,
+        .src_port = { 67, 67 },
+        .dst_port = { 68, 68 },
+        .action = FAULT_DELAY,
+        .delay_ms = DHCP_ANSWER_DELAY_MS,
+        .label = "router-dhcp-latency",
+    };
+    fault_rules_add(netsim_rules(s->net), &dhcp_latency, -1);
     if (s->pcap && netsim_pcap_start(s->net, s->pcap, error, sizeof(error)) != 0) {
         error_setg(errp, "photon-network: %s", error);
         return;

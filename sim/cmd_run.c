@@ -11,13 +11,18 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "dct.h"
+#include "flash_image.h"
 #include "run_summary.h"
+#include "rng.h"
+#include "server_key.h"
 
 static const char synopsis[] =
     "  photon-sim run [--firmware 2.2.0|1.5.0|0.5.2|DIR] [--app tinker|doctor|FILE.bin]\n"
     "                 [--flash IMAGE] [--until SECONDS] [--report DIR] [--seed N]\n"
     "                 [--uid HEX24] [--wifi SSID:PASSPHRASE] [--strict] [--gui]\n"
-    "                 [--screenshot T:FILE.png]... [--cpu-mhz MHZ]\n"
+    "                 [--screenshot T:FILE.png]... [--cpu-mhz MHZ] [--pcap FILE]\n"
+    "                 [--cloud DIR]\n"
     "\n"
     "  --firmware X   put Device OS X (bootloader, system parts) into the image\n"
     "  --app X        put this user part into the image (tinker, doctor or a file)\n"
@@ -30,6 +35,11 @@ static const char synopsis[] =
     "  --wifi S:P     store these Wi-Fi credentials in the DCT and put a matching WPA2\n"
     "                 access point on the air (S alone: an open network)\n"
     "  --strict       stop at the first register access the simulator does not model\n"
+    "  --pcap FILE    capture every frame to and from the device (Wireshark opens it)\n"
+    "  --cloud DIR    the simulated cloud's server key and device registry (default\n"
+    "                 photon-cloud). A device whose DCT has no server key gets this\n"
+    "                 cloud's key and address (device.spark.io:5683), as `photon-sim keys\n"
+    "                 server` would write them; other keys are left as they are.\n"
     "  --cpu-mhz MHZ  apparent CPU speed in virtual time (default 125: 8 ns per\n"
     "                 instruction, the Photon's 120 MHz). Lower runs faster: timers, LED\n"
     "                 patterns and the network keep their timing, the firmware's own\n"
@@ -106,6 +116,61 @@ static int store_wifi_credentials(const char *image, const char *spec)
     return cmd_dct(5, argv);
 }
 
+/*
+ * The simulated cloud's server key exists in cloud_dir (created on first use),
+ * and a device with a blank DCT server key gets it, with the cloud's address.
+ */
+static int provision_cloud(const char *image, const char *cloud_dir)
+{
+    char error[512], spki_path[PATH_MAX];
+    mbedtls_pk_context pk;
+    cloud_rng rng;
+    bool created = false;
+    uint8_t *flash, first;
+    sim_error err;
+    int status;
+
+    fflush(stdout);
+    if (mkdir(cloud_dir, 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "photon-sim: error: cannot create %s: %s\n", cloud_dir, strerror(errno));
+        return SIM_EXIT_FAILED;
+    }
+    mbedtls_pk_init(&pk);
+    /* A new server key needs real entropy: it must not repeat across clouds. */
+    uint8_t entropy[32];
+    FILE *urandom = fopen("/dev/urandom", "rb");
+    if (!urandom || fread(entropy, 1, sizeof entropy, urandom) != sizeof entropy) {
+        fprintf(stderr, "photon-sim: error: cannot read /dev/urandom\n");
+        if (urandom)
+            fclose(urandom);
+        return SIM_EXIT_FAILED;
+    }
+    fclose(urandom);
+    cloud_rng_init(&rng, entropy, sizeof entropy);
+    status = cloud_server_key_load_or_create(&pk, cloud_dir, &rng, &created, error,
+                                             sizeof error);
+    cloud_rng_free(&rng);
+    mbedtls_pk_free(&pk);
+    if (status != 0) {
+        fprintf(stderr, "photon-sim: error: %s\n", error);
+        return SIM_EXIT_FAILED;
+    }
+    if (created)
+        fprintf(stderr, "photon-sim: created the simulated cloud's server key in %s\n", cloud_dir);
+
+    if (flash_image_load(image, &flash, &err) != 0)
+        return sim_report(&err);
+    /* A blank DCT reads as erased: provisioning it is what the factory does. */
+    dct_read_app(flash + DCT_AREA_FLASH_OFFSET, DCT_APP_SERVER_PUBLIC_KEY, &first, 1);
+    free(flash);
+    if (first != 0xFF)
+        return SIM_EXIT_OK;     /* a server key is set: leave it as the user made it */
+    snprintf(spki_path, sizeof spki_path, "%s/server_key.pub.der", cloud_dir);
+    char *argv[] = {"dct", (char *)image, "server-key", spki_path, "--host", "device.spark.io",
+                    "--port", "5683", NULL};
+    return cmd_dct(8, argv);
+}
+
 /* Append ",name=value" to a QEMU option string, doubling commas in value. */
 static void append_option(char *buf, size_t size, const char *name, const char *value)
 {
@@ -161,7 +226,7 @@ int cmd_run(int argc, char **argv)
 {
     const char *firmware = NULL, *app = NULL, *image = "photon-flash.bin";
     const char *until = "30", *report = "photon-report", *seed = "0", *uid = NULL;
-    const char *wifi = NULL, *cpu_mhz = "125";
+    const char *wifi = NULL, *cpu_mhz = "125", *pcap = NULL, *cloud = "photon-cloud";
     bool strict = false, gui = false;
     char screenshots[2048] = "";
     char qemu[PATH_MAX], machine[4 * PATH_MAX], serial[PATH_MAX + 16], summary[PATH_MAX];
@@ -205,6 +270,10 @@ int cmd_run(int argc, char **argv)
             value = &wifi;
         } else if (!strcmp(a, "--cpu-mhz")) {
             value = &cpu_mhz;
+        } else if (!strcmp(a, "--pcap")) {
+            value = &pcap;
+        } else if (!strcmp(a, "--cloud")) {
+            value = &cloud;
         } else {
             return sim_usage("run", synopsis, "unknown argument %s", a);
         }
@@ -243,6 +312,8 @@ int cmd_run(int argc, char **argv)
         if (status != SIM_EXIT_OK)
             return status;
     }
+    if (provision_cloud(image, cloud) != SIM_EXIT_OK)
+        return SIM_EXIT_FAILED;
 
     if (mkdir(report, 0755) != 0 && errno != EEXIST) {
         fprintf(stderr, "photon-sim: error: cannot create report folder %s: %s\n", report,
@@ -260,6 +331,9 @@ int cmd_run(int argc, char **argv)
         append_option(machine, sizeof machine, "uid", uid);
     if (wifi)
         append_option(machine, sizeof machine, "wifi", wifi);
+    if (pcap)
+        append_option(machine, sizeof machine, "pcap", pcap);
+    append_option(machine, sizeof machine, "cloud-dir", cloud);
     if (strict)
         append_option(machine, sizeof machine, "strict", "on");
     if (screenshots[0])
