@@ -26,18 +26,19 @@ def check(condition, message):
 
 
 def read_pcap(path):
-    """Yields (seconds, frame) from a classic pcap file with Ethernet frames."""
+    """Yields (seconds, frame) from a pcap file (micro- or nanosecond) of Ethernet frames."""
     with open(path, "rb") as f:
         header = f.read(24)
         magic, = struct.unpack("<I", header[:4])
-        check(magic == 0xA1B2C3D4, "the capture is a little-endian pcap file")
+        check(magic in (0xA1B2C3D4, 0xA1B23C4D), "the capture is a little-endian pcap file")
+        fraction = 1e9 if magic == 0xA1B23C4D else 1e6
         check(struct.unpack("<I", header[20:24])[0] == 1, "the capture's link type is Ethernet")
         while True:
             record = f.read(16)
             if len(record) < 16:
                 return
-            sec, usec, incl, _ = struct.unpack("<IIII", record)
-            yield sec + usec / 1e6, f.read(incl)
+            sec, frac, incl, _ = struct.unpack("<IIII", record)
+            yield sec + frac / fraction, f.read(incl)
 
 
 def classify(frame):
