@@ -31,6 +31,8 @@
 #include "hw/photon/board/photon_controls.h"
 #include "hw/photon/board/photon_display.h"
 #include "hw/photon/board/photon_network.h"
+#include "hw/photon/board/photon_control.h"
+#include "chardev/char.h"
 #include "hw/photon/peripherals/bcm43362_card.h"
 #include "hw/photon/board/photon_report.h"
 #include "hw/photon/peripherals/photon_unimp.h"
@@ -54,6 +56,7 @@ struct PhotonMachineState {
     PhotonControlsState controls;
     PhotonDisplayState display;
     PhotonNetworkState network;
+    PhotonControlState control;
     Notifier exit_notifier;
     Bcm43362CardState wifi;
     Clock *sysclk;
@@ -68,6 +71,7 @@ struct PhotonMachineState {
     char *screenshots;          /* T:FILE[;T:FILE...] */
     char *pcap;
     char *cloud_dir;
+    char *control_chardev;      /* chardev id of the control channel */
     uint64_t seed;
     bool strict;
 };
@@ -177,6 +181,13 @@ static void photon_network_line(void *opaque, int64_t t_ns, const char *line)
     PhotonMachineState *m = opaque;
 
     photon_report_cloud_line(&m->report, t_ns, line);
+}
+
+static void photon_cloud_notice(void *opaque, const cloud_notice *notice)
+{
+    PhotonMachineState *m = opaque;
+
+    photon_control_cloud_notice(&m->control, notice);
 }
 
 static void photon_machine_exit(Notifier *n, void *data)
@@ -345,6 +356,20 @@ static void photon_machine_init(MachineState *ms)
     qdev_realize(DEVICE(&m->network), NULL, &error_fatal);
     photon_network_set_device(&m->network, photon_frame_to_device, m);
     bcm43362_card_set_network(&m->wifi, photon_frame_to_network, m);
+    /* The control channel photon-sim cloud ... talks to. */
+    object_initialize_child(OBJECT(ms), "control-channel", &m->control, TYPE_PHOTON_CONTROL);
+    if (m->control_chardev) {
+        Chardev *chr = qemu_chr_find(m->control_chardev);
+
+        if (!chr) {
+            error_report("photon: control=%s: no such chardev", m->control_chardev);
+            exit(1);
+        }
+        qdev_prop_set_chr(DEVICE(&m->control), "chardev", chr);
+    }
+    qdev_realize(DEVICE(&m->control), NULL, &error_fatal);
+    photon_control_set_cloud(&m->control, m->network.cloud);
+    photon_network_set_notice(&m->network, photon_cloud_notice, m);
     m->exit_notifier.notify = photon_machine_exit;
     qemu_add_exit_notifier(&m->exit_notifier);
     qdev_connect_gpio_out_named(gpio_c, "output", PIN_WL_REG_ON,
@@ -468,6 +493,19 @@ static void photon_set_cloud_dir(Object *obj, const char *value, Error **errp)
     m->cloud_dir = g_strdup(value);
 }
 
+static char *photon_get_control(Object *obj, Error **errp)
+{
+    return g_strdup(PHOTON_MACHINE(obj)->control_chardev);
+}
+
+static void photon_set_control(Object *obj, const char *value, Error **errp)
+{
+    PhotonMachineState *m = PHOTON_MACHINE(obj);
+
+    g_free(m->control_chardev);
+    m->control_chardev = g_strdup(value);
+}
+
 static char *photon_get_until(Object *obj, Error **errp)
 {
     return g_strdup(PHOTON_MACHINE(obj)->until);
@@ -544,6 +582,9 @@ static void photon_machine_class_init(ObjectClass *oc, void *data)
                                   photon_set_cloud_dir);
     object_class_property_set_description(oc, "cloud-dir",
         "the simulated cloud's device registry and server key");
+    object_class_property_add_str(oc, "control", photon_get_control, photon_set_control);
+    object_class_property_set_description(oc, "control",
+        "chardev id of the line-based control channel (photon-sim cloud)");
     object_class_property_add_str(oc, "wifi", photon_get_wifi, photon_set_wifi);
     object_class_property_set_description(oc, "wifi",
         "an access point on the air: SSID:PASSPHRASE (WPA2) or SSID (open)");

@@ -147,7 +147,17 @@ static void cloud_log(void *ctx, cloud_session *session, cloud_log_level level,
     network_log(ctx, line);
 }
 
+static void cloud_notify(void *ctx, cloud_session *session, const cloud_notice *notice)
+{
+    PhotonNetworkState *s = ctx;
+
+    if (s->notice) {
+        s->notice(s->notice_opaque, notice);
+    }
+}
+
 static const cloud_ops network_cloud_ops_template = {
+    .notify = cloud_notify,
     .now_ns = network_now_ns,
     .set_timer = cloud_set_timer,
     .send = cloud_send,
@@ -209,6 +219,13 @@ void photon_network_set_log(PhotonNetworkState *s, PhotonNetworkLog log, void *o
 {
     s->log = log;
     s->log_opaque = opaque;
+}
+
+void photon_network_set_notice(PhotonNetworkState *s, PhotonNetworkNotice notice,
+                               void *opaque)
+{
+    s->notice = notice;
+    s->notice_opaque = opaque;
 }
 
 void photon_network_from_device(PhotonNetworkState *s, const uint8_t *frame, size_t len)

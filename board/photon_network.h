@@ -18,6 +18,8 @@ OBJECT_DECLARE_SIMPLE_TYPE(PhotonNetworkState, PHOTON_NETWORK)
 
 /* Frames for the device (to the Wi-Fi chip). */
 typedef void (*PhotonNetworkToDevice)(void *opaque, const uint8_t *frame, size_t len);
+/* Every notice from the cloud core (results, events, state changes). */
+typedef void (*PhotonNetworkNotice)(void *opaque, const cloud_notice *notice);
 /* A line for the run's cloud log, with its virtual time. */
 typedef void (*PhotonNetworkLog)(void *opaque, int64_t t_ns, const char *line);
 
@@ -36,11 +38,15 @@ struct PhotonNetworkState {
     void *to_device_opaque;
     PhotonNetworkLog log;
     void *log_opaque;
+    PhotonNetworkNotice notice;
+    void *notice_opaque;
 };
 
 void photon_network_set_device(PhotonNetworkState *s, PhotonNetworkToDevice to_device,
                                void *opaque);
 void photon_network_set_log(PhotonNetworkState *s, PhotonNetworkLog log, void *opaque);
+void photon_network_set_notice(PhotonNetworkState *s, PhotonNetworkNotice notice,
+                               void *opaque);
 void photon_network_from_device(PhotonNetworkState *s, const uint8_t *frame, size_t len);
 /* Flush the capture; called at exit. */
 void photon_network_finish(PhotonNetworkState *s);

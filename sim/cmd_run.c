@@ -343,6 +343,13 @@ int cmd_run(int argc, char **argv)
         gui = false;
     }
     snprintf(serial, sizeof serial, "file:%s/serial.log", report);
+    /* The control channel photon-sim cloud talks to. */
+    char control_path[PATH_MAX], control[PATH_MAX + 64];
+    snprintf(control_path, sizeof control_path, "%s/control.sock", report);
+    unlink(control_path);
+    snprintf(control, sizeof control, "socket,id=photon-control,path=%s,server=on,wait=off",
+             control_path);
+    append_option(machine, sizeof machine, "control", "photon-control");
     /* A window runs at the Photon's real speed: align virtual time with the host's. */
     /* Headless: sleep=off skips guest idle time instead of waiting it out in real
      * time, which keeps runs reproducible; a window paces to the host clock. */
@@ -350,11 +357,12 @@ int cmd_run(int argc, char **argv)
     char *qemu_argv[] = {
         qemu, "-M", machine, "-icount", icount,
         "-display", gui ? "sdl" : "none", "-monitor", "none", "-serial", serial,
-        "-nodefaults", NULL,
+        "-chardev", control, "-nodefaults", NULL,
     };
     fprintf(stderr, "photon-sim: running %s for %s virtual seconds (report: %s)\n", image,
             until, report);
     int status = run_program(qemu_argv);
+    unlink(control_path);
 
     run_summary s;
     if (run_summary_load(summary, &s) != 0) {
