@@ -11,13 +11,16 @@ packages=(
     build-essential meson ninja-build pkg-config python3 dpkg-dev ccache git
     libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev libsdl2-dev libslirp-dev
     libmbedtls-dev check libyaml-dev libpng-dev libjansson-dev libcairo2-dev fonts-dejavu-core
-    gcc-arm-none-eabi libnewlib-arm-none-eabi clang xvfb xdotool npm
+    gcc-arm-none-eabi libnewlib-arm-none-eabi clang xvfb xdotool
 )
 
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm fetches the firmware fixtures; a machine may already have Node.js from elsewhere,
+# and Debian's npm would conflict with it.
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
     say "installing: ${missing[*]}"
     [ "$(id -u)" = 0 ] || die "installing packages needs root (apt-get)"
