@@ -25,6 +25,7 @@
 #include "hw/photon/board/stm32f205rg_soc.h"
 #include "hw/photon/peripherals/photon_unimp.h"
 #include "hw/photon/peripherals/stm32f2_sdio.h"
+#include "hw/photon/peripherals/stm32f2_adc.h"
 
 #define SRAM_BASE 0x20000000
 #define SRAM_SIZE (128 * KiB)
@@ -46,7 +47,7 @@ enum {
     IRQ_EXTI9_5 = 23, IRQ_TIM2 = 28, IRQ_USART1 = 37, IRQ_EXTI15_10 = 40,
     IRQ_RTC_ALARM = 41, IRQ_SDIO = 49, IRQ_PVD = 1, IRQ_TAMP = 2,
     IRQ_RTC_WKUP = 3, IRQ_OTG_FS_WKUP = 42, IRQ_ETH_WKUP = 62,
-    IRQ_OTG_HS_WKUP = 76, IRQ_OTG_HS = 77,
+    IRQ_OTG_HS_WKUP = 76, IRQ_OTG_HS = 77, IRQ_ADC = 18,
 };
 
 /* NVIC vector of each EXTI output, in stm32f2_exti.c's order. */
@@ -54,6 +55,16 @@ static const int exti_vectors[] = {
     IRQ_EXTI0, IRQ_EXTI1, IRQ_EXTI2, IRQ_EXTI3, IRQ_EXTI4, IRQ_EXTI9_5,
     IRQ_EXTI15_10, IRQ_PVD, IRQ_RTC_ALARM, IRQ_OTG_FS_WKUP, IRQ_ETH_WKUP,
     IRQ_OTG_HS_WKUP, IRQ_TAMP, IRQ_RTC_WKUP,
+};
+
+static const struct {
+    const char *name;
+    hwaddr base;
+    int irq;
+} general_timers[] = {
+    { "tim3", 0x40000400, 29 },
+    { "tim4", 0x40000800, 30 },
+    { "tim5", 0x40000C00, 50 },
 };
 
 static const int dma1_irqs[8] = { 11, 12, 13, 14, 15, 16, 17, 47 };
@@ -225,6 +236,15 @@ static void stm32f205rg_soc_realize(DeviceState *dev_soc, Error **errp)
     qdev_prop_set_uint32(dev, "base", 0x40000000);
     soc_map(dev, 0x40000000, IRQ_TIM2, armv7m);
 
+    /* TIM3..TIM5: PWM for analogWrite() on the Photon's timer pins. */
+    for (int i = 0; i < ARRAY_SIZE(general_timers); i++) {
+        dev = soc_child(s, general_timers[i].name, TYPE_STM32F2_TIM);
+        qdev_prop_set_uint64(dev, "clock-frequency", TIM_APB1_HZ);
+        qdev_prop_set_string(dev, "name", general_timers[i].name);
+        qdev_prop_set_uint32(dev, "base", general_timers[i].base);
+        soc_map(dev, general_timers[i].base, general_timers[i].irq, armv7m);
+    }
+
     /* USART1 (Serial1) to a chardev. */
     dev = soc_child(s, "usart1", TYPE_STM32F2XX_USART);
     qdev_prop_set_chr(dev, "chardev", s->usart1_chr);
@@ -246,6 +266,10 @@ static void stm32f205rg_soc_realize(DeviceState *dev_soc, Error **errp)
         sysbus_connect_irq(SYS_BUS_DEVICE(s->dma2), i,
                            qdev_get_gpio_in(armv7m, dma2_irqs[i]));
     }
+    /* ADC1..3 (analogRead), with ADC1's conversions on DMA2 stream 0. */
+    dev = soc_child(s, "adc", TYPE_STM32F2_ADC);
+    soc_map(dev, 0x40012000, IRQ_ADC, armv7m);
+    stm32f2_adc_connect_dma(STM32F2_ADC(dev), STM32F2_DMA(s->dma2));
     /* The SDIO FIFO is served by DMA2 stream 3, channel 4. */
     s->sdio = soc_child(s, "sdio", TYPE_STM32F2_SDIO);
     soc_map(s->sdio, 0x40012C00, IRQ_SDIO, armv7m);

@@ -98,6 +98,14 @@ static void dma_stream_enabled(STM32F2DmaState *s, unsigned n, hwaddr offset,
     }
 }
 
+void stm32f2_dma_peripheral_ready(STM32F2DmaState *s, unsigned stream)
+{
+    assert(stream < STREAMS);
+    if (s->stream[stream][SxCR] & SxCR_EN) {
+        dma_stream_enabled(s, stream, STREAM_BASE + stream * STREAM_STRIDE, 4);
+    }
+}
+
 static uint64_t stm32f2_dma_read(void *opaque, hwaddr offset, unsigned size)
 {
     STM32F2DmaState *s = opaque;

@@ -35,6 +35,11 @@ typedef bool (*STM32F2DmaPeripheral)(void *opaque, const STM32F2DmaRequest *requ
 
 void stm32f2_dma_connect(STM32F2DmaState *s, unsigned stream, unsigned channel,
                          STM32F2DmaPeripheral serve, void *opaque);
+/*
+ * The peripheral has data now (e.g. an ADC conversion finished): serve an
+ * enabled stream that was waiting for it.
+ */
+void stm32f2_dma_peripheral_ready(STM32F2DmaState *s, unsigned stream);
 
 struct STM32F2DmaState {
     SysBusDevice parent_obj;
