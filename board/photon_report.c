@@ -160,6 +160,7 @@ void photon_report_pattern(PhotonReport *r, int64_t t_ns, const char *name)
 {
     if (r->led_log) {
         fprintf(r->led_log, "{\"t\": %.6f, \"pattern\": \"%s\"}\n", seconds(t_ns), name);
+        fflush(r->led_log);     /* patterns are rare; live readers want them at once */
     }
     if (!g_hash_table_contains(r->patterns_seen, name)) {
         g_hash_table_add(r->patterns_seen, g_strdup(name));
