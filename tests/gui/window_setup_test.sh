@@ -16,9 +16,11 @@ Xvfb $display -screen 0 1024x768x24 >/dev/null 2>&1 & xvfb_pid=$!
 sleep 1
 export DISPLAY=$display
 "$photon_sim" run --firmware 2.2.0 --app tinker --flash "$work/flash.bin" --report "$work/r0" \
+    --cloud "$work/cloud" \
     --until 4 >/dev/null 2>&1     # first boot: key generation
 "$photon_sim" dct "$work/flash.bin" wifi nowhere secret123 >/dev/null
 "$photon_sim" run --gui --flash "$work/flash.bin" --report "$work/report" --until 30 \
+    --cloud "$work/cloud" \
     > "$work/run.log" 2>&1 & sim_pid=$!
 
 window=""
