@@ -28,6 +28,7 @@ def main():
         report = os.path.join(work, "report")
         cmd = [args.photon_sim, "run", "--firmware", args.firmware, "--app", "tinker",
                "--flash", os.path.join(work, "flash.bin"), "--report", report,
+               "--cloud", os.path.join(work, "cloud"),
                "--until", str(args.until)]
         start = time.monotonic()
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

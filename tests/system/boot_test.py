@@ -24,7 +24,7 @@ FULL_WHITE = 0.3735   # the firmware's white at brightness 96: CCR 3735 / 10000
 def run(photon_sim, workdir, until, extra=()):
     report = os.path.join(workdir, "report-%d" % len(os.listdir(workdir)))
     cmd = [photon_sim, "run", "--flash", os.path.join(workdir, "flash.bin"),
-           "--report", report, "--until", str(until), *extra]
+           "--cloud", os.path.join(workdir, "cloud"), "--report", report, "--until", str(until), *extra]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
     sys.stdout.write(proc.stderr)
     if proc.returncode != 0:
