@@ -876,6 +876,7 @@ netsim *netsim_new(const netsim_config *config, const netsim_host_ops *host, cha
     forward_aliases(config, &env.alias_base, &env.alias_count);
     env.lan_network = config->lan_network;
     env.lan_mask = net->lan_mask;
+    env.gateway_ip = config->gateway;
     memcpy(env.gateway_mac, net->gateway_mac, ETH_ADDR_LEN);
     env.mtu = net->cfg.mtu;
     env.ip_id = &net->ip_id;

@@ -357,6 +357,21 @@ static void release_slirp_side(netsim_conn *c)
         slirp_glue_input(c->forward->env.slirp, frame, len);
 }
 
+/* Tell slirp the device's MAC before its first segment (an ARP reply in the device's name).
+ * The device has always ARPed for the router before, so this changes nothing it sees; it
+ * matters when it did not (a fault rule, a fuzzer): libslirp then queues its replies behind
+ * an ARP request, and slirp_cleanup() in 4.7 leaks every queued packet after the first of
+ * a connection (m_cleanup walks the queue but not each connection's sub-list). */
+static void introduce_device_to_slirp(const netsim_conn *c)
+{
+    uint8_t frame[ETH_MIN_FRAME];
+    const uint8_t *gateway_mac = c->forward->env.gateway_mac;
+    size_t len = packet_build_arp(frame, sizeof(frame), ARP_OP_REPLY, gateway_mac, c->device_mac,
+                                  c->device_ip, gateway_mac, c->forward->env.gateway_ip);
+    if (len)
+        slirp_glue_input(c->forward->env.slirp, frame, len);
+}
+
 /* ---------------------------------------------------------------- connection life */
 
 static void announce_close(netsim_conn *c, netsim_close_reason reason)
@@ -452,8 +467,14 @@ static void forward_to_slirp(netsim_conn *c, const packet_view *v)
 {
     tcp_forward *f = c->forward;
     uint8_t frame[ETH_MAX_FRAME];
-    uint32_t seq_end = v->tcp_seq + packet_tcp_seq_len(v);
     size_t len = v->ip_offset + v->ip_total_len; /* without Ethernet padding */
+    /* Data on a SYN is legal but no Photon sends it, and libslirp 4.7 leaks an mbuf when
+     * such SYNs repeat (found by fuzz_net).  Drop the data: our SYN-ACK acknowledges only
+     * the SYN, so a real sender retransmits it after the handshake. */
+    bool strip_syn_data = (v->tcp_flags & TCP_SYN) && v->payload_len > 0;
+    uint32_t payload_len = strip_syn_data ? 0 : (uint32_t)v->payload_len;
+    uint32_t seq_end = v->tcp_seq + payload_len + ((v->tcp_flags & TCP_SYN) ? 1 : 0) +
+                       ((v->tcp_flags & TCP_FIN) ? 1 : 0);
 
     if (!c->slot || len > sizeof(frame))
         return;
@@ -469,9 +490,13 @@ static void forward_to_slirp(netsim_conn *c, const packet_view *v)
     }
     if ((v->tcp_flags & TCP_FIN) && !c->device_fin) {
         c->device_fin = true;
-        c->device_fin_seq = v->tcp_seq + (uint32_t)v->payload_len;
+        c->device_fin_seq = v->tcp_seq + payload_len;
     }
     memcpy(frame, v->frame, len);
+    if (strip_syn_data) {
+        len = v->payload_offset;
+        put_be16(frame + v->ip_offset + 2, (uint16_t)(len - v->ip_offset));
+    }
     put_be32(frame + v->ip_offset + 16, c->slot->addr);
     put_be16(frame + v->l4_offset + 2, TCP_FORWARD_INTERNAL_PORT);
     packet_fix_checksums(frame, len);
@@ -600,6 +625,7 @@ bool tcp_forward_from_device(tcp_forward *f, const packet_view *v)
         slot->conn = NULL;
         return true;
     }
+    introduce_device_to_slirp(c);
     forward_to_slirp(c, v);
     return true;
 }

@@ -46,6 +46,7 @@ typedef struct tcp_forward_env {
     unsigned alias_count;  /* 1..TCP_FORWARD_MAX_ALIASES */
     uint32_t lan_network;  /* listeners with address 0 serve everything off this LAN */
     uint32_t lan_mask;
+    uint32_t gateway_ip;
     uint8_t gateway_mac[ETH_ADDR_LEN];
     size_t mtu;
     uint16_t *ip_id;       /* the network's IP identification counter */
