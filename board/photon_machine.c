@@ -1,11 +1,14 @@
 /*
  * The Particle Photon board: an STM32F205RG, its RGB and D7 LEDs, the SETUP
- * and RESET buttons, and the run-time plumbing photon-sim needs (a stop at a
- * virtual time, reset-cause bookkeeping, and the run's report files).
+ * and RESET buttons, the BCM43362 Wi-Fi chip and, beyond its radio, the
+ * simulated network and device cloud; plus the run-time plumbing photon-sim
+ * needs (a stop at a virtual time, reset-cause bookkeeping, the report files,
+ * the window, screenshots and a control channel).
  *
- *   qemu-system-arm -M photon,flash=IMAGE[,uid=HEX24][,seed=N]
- *                   [,report-dir=DIR][,until=SECONDS][,strict=on]
- *                   -icount shift=3 -nographic
+ *   qemu-system-arm -M photon,flash=IMAGE[,uid=HEX24][,seed=N][,wifi=SSID:PASS]
+ *                   [,report-dir=DIR][,until=SECONDS][,strict=on][,pcap=FILE]
+ *                   [,cloud-dir=DIR][,screenshot=T:FILE.png][,control=CHARDEV]
+ *                   -icount shift=3,sleep=off -display none
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -32,10 +35,10 @@
 #include "hw/photon/board/photon_display.h"
 #include "hw/photon/board/photon_network.h"
 #include "hw/photon/board/photon_control.h"
-#include "chardev/char.h"
-#include "hw/photon/peripherals/bcm43362_card.h"
 #include "hw/photon/board/photon_report.h"
+#include "hw/photon/peripherals/bcm43362_card.h"
 #include "hw/photon/peripherals/photon_unimp.h"
+#include "chardev/char.h"
 
 #define TYPE_PHOTON_MACHINE MACHINE_TYPE_NAME("photon")
 OBJECT_DECLARE_SIMPLE_TYPE(PhotonMachineState, PHOTON_MACHINE)
@@ -54,11 +57,11 @@ struct PhotonMachineState {
     STM32F205RGState soc;
     PhotonLedState led;
     PhotonControlsState controls;
-    PhotonDisplayState display;
+    Bcm43362CardState wifi;
     PhotonNetworkState network;
+    PhotonDisplayState display;
     PhotonControlState control;
     Notifier exit_notifier;
-    Bcm43362CardState wifi;
     Clock *sysclk;
     QEMUTimer *until_timer;
     PhotonReport report;
