@@ -128,7 +128,11 @@ static void control_command(PhotonControlState *s, const char *line)
     } else if (strcmp(words[0], "get") == 0 && n >= 3) {
         control_remember(s, cloud_session_get_variable(session, words[2]), words[2]);
     } else if (strcmp(words[0], "describe") == 0) {
-        control_remember(s, cloud_session_request_describe(session, 3), "describe");
+        if (cloud_session_request_describe(session, 3) < 0) {
+            control_reply(s, "error the request could not be sent to the device (see cloud.log)");
+        } else {
+            s->describe_pending = true;
+        }
     } else if (strcmp(words[0], "flash") == 0 && n >= 3) {
         control_flash(s, session, words[2]);
     } else {
@@ -141,6 +145,11 @@ void photon_control_cloud_notice(PhotonControlState *s, const cloud_notice *noti
     gpointer key = GINT_TO_POINTER((int)notice->request_id);
     const char *what = g_hash_table_lookup(s->pending, key);
 
+    if (notice->kind == CLOUD_NOTICE_DESCRIBE && s->describe_pending) {
+        s->describe_pending = false;
+        control_reply(s, "ok %.*s", (int)notice->data_length, (const char *)notice->data);
+        return;
+    }
     if (notice->kind == CLOUD_NOTICE_EVENT && s->streaming_events) {
         control_reply(s, "event %s %.*s", notice->name, (int)notice->data_length,
                       notice->data ? (const char *)notice->data : "");
@@ -155,9 +164,6 @@ void photon_control_cloud_notice(PhotonControlState *s, const cloud_notice *noti
         break;
     case CLOUD_NOTICE_VARIABLE_VALUE:
         control_reply(s, "ok %s %s", what, notice->text ? notice->text : "");
-        break;
-    case CLOUD_NOTICE_DESCRIBE:
-        control_reply(s, "ok %.*s", (int)notice->data_length, (const char *)notice->data);
         break;
     case CLOUD_NOTICE_OTA_PROGRESS:
         return;     /* keep waiting for the end */
@@ -207,6 +213,7 @@ static void control_event(void *opaque, QEMUChrEvent event)
     if (event == CHR_EVENT_CLOSED) {
         /* A new client starts afresh: no streaming, no stale replies. */
         s->streaming_events = false;
+        s->describe_pending = false;
         g_hash_table_remove_all(s->pending);
         g_string_truncate(s->line, 0);
     }

@@ -24,6 +24,7 @@ struct PhotonControlState {
     GString *line;              /* the command being received */
     GHashTable *pending;        /* request id -> what it was (for the reply) */
     bool streaming_events;
+    bool describe_pending;      /* descriptions arrive without a request id */
 };
 
 void photon_control_set_cloud(PhotonControlState *s, cloud_server *cloud);

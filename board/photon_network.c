@@ -299,6 +299,7 @@ static void photon_network_realize(DeviceState *dev, Error **errp)
     cloud_config.seed_length = sizeof(seed);
     cloud_config.registry_dir = s->cloud_dir;
     cloud_config.unix_time_offset_s = config.epoch_unix_s;
+    cloud_config.describe_after_hello = true;
     s->cloud_callbacks = network_cloud_ops_template;
     s->cloud_callbacks.ctx = s;
     s->cloud = cloud_server_new(&cloud_config, &s->cloud_callbacks, error, sizeof(error));

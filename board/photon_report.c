@@ -200,6 +200,14 @@ const char *photon_report_current_pattern(PhotonReport *r)
 void photon_report_cloud_line(PhotonReport *r, int64_t t_ns, const char *line)
 {
     if (r->cloud_log) {
-        fprintf(r->cloud_log, "%10.6f %s\n", seconds(t_ns), line);
+        /* Device-supplied text (event data) may hold any byte: keep the log text. */
+        g_autofree char *text = g_strdup(line);
+
+        for (char *c = text; *c; c++) {
+            if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7F) {
+                *c = '?';
+            }
+        }
+        fprintf(r->cloud_log, "%10.6f %s\n", seconds(t_ns), text);
     }
 }

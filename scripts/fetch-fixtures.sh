@@ -30,6 +30,15 @@ grep -v '^#' "$sources" | while read -r pkg inner name; do
     mv "$FIXTURE_DIR/$name.part" "$FIXTURE_DIR/$name"
 done
 
+# Derived fixtures: particle-cli ships no 0.5.2 bootloader, but 0.5.2's system
+# part 2 carries the bootloader it installs (v7, 14052 bytes with its CRC
+# trailer). It must be that one: Device OS 0.5.x keeps its system flags in the
+# DCT, and only a pre-0.7 bootloader clears StartupMode there; with a newer
+# bootloader 0.5.2 always starts in safe mode.
+dd if="$FIXTURE_DIR/0.5.2/system-part2.bin" of="$FIXTURE_DIR/0.5.2/bootloader.bin.part" \
+    bs=1 skip=$((0x28500)) count=14052 status=none
+mv "$FIXTURE_DIR/0.5.2/bootloader.bin.part" "$FIXTURE_DIR/0.5.2/bootloader.bin"
+
 if [ ! -s "$sums" ]; then
     die "fixtures/SHA256SUMS is missing; refusing to trust unverified firmware"
 fi

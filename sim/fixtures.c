@@ -59,13 +59,12 @@ int fixtures_resolve_firmware(const char *spec, firmware_files *out, sim_error *
         if (!is_dir(dir))
             return sim_fail(err, "%s: no Device OS %s fixtures here; scripts/fetch-fixtures.sh "
                             "fetches them, PHOTON_SIM_FIXTURES points elsewhere", dir, spec);
-        /* No 0.5.2 bootloader ships with particle-cli; 1.5.0's boots it. */
-        bool old = strcmp(spec, "0.5.2") == 0;
-        char boot_dir[PATH_MAX];
-        if (join(boot_dir, root, old ? "1.5.0" : spec, err) != 0 ||
-            join(out->bootloader, boot_dir, "bootloader.bin", err) != 0)
+        /* Each version has its own bootloader: 0.5.2's (v7) is extracted from its
+         * system part 2 by scripts/fetch-fixtures.sh, because 0.5.x keeps system
+         * flags in the DCT and only that bootloader initialises them. */
+        if (join(out->bootloader, dir, "bootloader.bin", err) != 0)
             return -1;
-        out->legacy_tinker = old;
+        out->legacy_tinker = strcmp(spec, "0.5.2") == 0;
     } else if (is_dir(spec)) {
         snprintf(dir, sizeof dir, "%s", spec);
         if (join(out->bootloader, dir, "bootloader.bin", err) != 0)

@@ -187,6 +187,9 @@ typedef struct cloud_server_config {
     size_t wrong_server_key_length;
     bool reject_unknown_devices; /* false: trust on first use and register the key */
     int64_t unix_time_offset_s;  /* Unix time sent for GET /t = now_ns / 1e9 + this */
+    /* Ask for the device's description after the Hello, as Particle's cloud does:
+     * Device OS 0.5.x describes itself only when asked. */
+    bool describe_after_hello;
     uint32_t request_timeout_ms; /* function/variable/describe results; 0 = 20000 */
     uint32_t fast_ota_chunk_interval_ms; /* pacing of fast-OTA chunks; 0 = 20 */
     cloud_faults faults;         /* defaults for new sessions */

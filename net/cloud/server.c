@@ -256,6 +256,7 @@ cloud_server *cloud_server_new(const cloud_server_config *config, const cloud_op
     }
     server->reject_unknown = config->reject_unknown_devices;
     server->unix_time_offset_s = config->unix_time_offset_s;
+    server->describe_after_hello = config->describe_after_hello;
     server->request_timeout_ns = (config->request_timeout_ms ? config->request_timeout_ms
                                                              : CLOUD_DEFAULT_REQUEST_TIMEOUT_MS) *
                                  CLOUD_NS_PER_MS;

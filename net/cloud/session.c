@@ -285,6 +285,9 @@ static void send_server_hello(cloud_session *s)
     if (cloud_session_send_message(s, hello, sizeof(hello))) {
         s->server_hello_sent = true;
         cloud_logf(s, CLOUD_LOG_INFO, "hello: sent the server Hello (message id 0x%04x)", id);
+        if (s->server->describe_after_hello) {
+            cloud_session_request_describe(s, 3);
+        }
     }
 }
 

@@ -80,6 +80,7 @@ struct cloud_server {
     cloud_registry *registry;
     bool reject_unknown;
     int64_t unix_time_offset_s;
+    bool describe_after_hello;
     uint64_t request_timeout_ns;
     uint64_t fast_ota_interval_ns;
     cloud_faults faults;

@@ -6,8 +6,9 @@ cloud and stays connected (issues 3 and 4).
 Checks the LED (blinking green while joining, cyan while connecting, then
 breathing cyan to the end of the run with no reconnect across several
 keepalive periods), the capture (DHCP, the DNS query for the cloud's name, the
-TCP SYN to port 5683) and the cloud's log (Tinker's four functions in the
-device's describe).
+TCP SYN to port 5683), and, while it runs, what a user does with
+`photon-sim cloud`: the device's describe lists Tinker's four functions, and
+`digitalwrite D7,HIGH` returns 1 and lights the D7 LED.
 
 usage: cloud_test.py PHOTON_SIM VERSION
 """
@@ -17,6 +18,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 
 
 def check(condition, message):
@@ -65,9 +67,29 @@ def main():
                "--wifi", "home:secret123", "--flash", os.path.join(work, "flash.bin"),
                "--cloud", os.path.join(work, "cloud"), "--report", report,
                "--pcap", pcap, "--until", "75"]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
-        sys.stdout.write(proc.stderr)
-        check(proc.returncode == 0, "photon-sim run exits 0")
+        led_log = os.path.join(report, "led.jsonl")
+        run = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + 1800
+        while time.monotonic() < deadline and run.poll() is None:
+            if os.path.exists(led_log) and '"breathing-cyan"' in open(led_log).read():
+                break
+            time.sleep(0.5)
+
+        def cloud(*args):
+            out = subprocess.run([photon_sim, "cloud", "--report", report, *args],
+                                 capture_output=True, text=True, timeout=300)
+            return out.returncode, out.stdout.strip(), out.stderr.strip()
+
+        described = cloud("describe", "-")
+        called = cloud("call", "-", "digitalwrite", "D7,HIGH")
+        output, _ = run.communicate(timeout=3600)
+        sys.stdout.write(output)
+        check(run.returncode == 0, "photon-sim run exits 0")
+        check(described[0] == 0 and all(f in described[1] for f in
+              ("digitalread", "digitalwrite", "analogread", "analogwrite")),
+              "the device's describe lists Tinker's four functions (%s)" % (described,))
+        check(called[:2] == (0, "digitalwrite 1"),
+              "cloud call digitalwrite D7,HIGH returns 1 (%s)" % (called,))
         with open(os.path.join(report, "summary.json")) as f:
             summary = json.load(f)
         with open(os.path.join(report, "led.jsonl")) as f:
@@ -100,10 +122,9 @@ def main():
         check(any(f["proto"] == "tcp" and f["dport"] == 5683 and f["flags"] & 0x12 == 0x02
                   for f in facts),
               "the capture shows the TCP SYN to port 5683")
-        with open(os.path.join(report, "cloud.log")) as f:
-            cloud_log = f.read()
-        check("4 functions [digitalread,digitalwrite,analogread,analogwrite]" in cloud_log,
-              "the device's describe lists Tinker's four functions")
+        with open(led_log) as f:
+            d7 = [e for e in map(json.loads, f) if e.get("d7")]
+        check(d7, "the D7 LED lights after digitalwrite D7,HIGH")
     print("1 passed, 0 failed")
 
 
