@@ -187,6 +187,7 @@ static void append_option(char *buf, size_t size, const char *name, const char *
 
 static int run_program(char *const argv[])
 {
+    fflush(stdout);     /* what we printed comes before what the child prints */
     pid_t pid = fork();
     int status;
 
