@@ -159,7 +159,7 @@ struct bcm43362_status {
 struct bcm43362_stats {
     uint64_t cmd52, cmd53_reads, cmd53_writes, sdio_errors;
     uint64_t ram_bytes_written;
-    uint64_t unmodelled_accesses;  /* register reads/writes the model does not implement */
+    uint64_t unmodelled_accesses;  /* byte accesses to registers the model does not implement */
     uint32_t boots, nvram_token_errors;
     uint64_t host_frames, host_frames_bad, credit_violations, pokes, f2_aborts;
     uint64_t chip_frames, credit_frames, frames_dropped_queue_full;
