@@ -16,6 +16,9 @@
  *
  * A LAN is only what it is: a device with a static IP outside the subnet, or a gateway
  * that does not exist, gets no ARP reply and no traffic through (netsim_stats.no_route).
+ * Beyond the router, UDP to a port nobody serves vanishes and TCP to one is refused (RST).
+ * The router keeps the top 32 addresses of the block next to the LAN (192.168.0.223-254 by
+ * default) for its internal forwarding (tcp_forward.h); they are not reachable.
  *
  * Threading: one thread.  Callbacks (host ops, stream ops) may call back into netsim;
  * work they cause is queued and done before the outermost netsim call returns.
@@ -96,7 +99,9 @@ const dhcp_server *netsim_dhcp(const netsim *net);
 
 /* --- capture --- */
 /* Start writing every frame the device sends and receives to a pcap file (stamped
- * epoch_unix_s + virtual time).  Replaces an earlier capture.  -1 on error. */
+ * epoch_unix_s + virtual time): the device's view, so frames it sends are captured before
+ * the to-network rules and frames it receives after the to-device rules.  Replaces an
+ * earlier capture.  -1 on error. */
 int netsim_pcap_start(netsim *net, const char *path, char *error, size_t error_size);
 int netsim_pcap_stop(netsim *net); /* -1 if a write failed */
 

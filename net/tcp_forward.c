@@ -468,13 +468,7 @@ static void forward_to_slirp(netsim_conn *c, const packet_view *v)
     tcp_forward *f = c->forward;
     uint8_t frame[ETH_MAX_FRAME];
     size_t len = v->ip_offset + v->ip_total_len; /* without Ethernet padding */
-    /* Data on a SYN is legal but no Photon sends it, and libslirp 4.7 leaks an mbuf when
-     * such SYNs repeat (found by fuzz_net).  Drop the data: our SYN-ACK acknowledges only
-     * the SYN, so a real sender retransmits it after the handshake. */
-    bool strip_syn_data = (v->tcp_flags & TCP_SYN) && v->payload_len > 0;
-    uint32_t payload_len = strip_syn_data ? 0 : (uint32_t)v->payload_len;
-    uint32_t seq_end = v->tcp_seq + payload_len + ((v->tcp_flags & TCP_SYN) ? 1 : 0) +
-                       ((v->tcp_flags & TCP_FIN) ? 1 : 0);
+    uint32_t seq_end = v->tcp_seq + packet_tcp_seq_len(v);
 
     if (!c->slot || len > sizeof(frame))
         return;
@@ -490,13 +484,9 @@ static void forward_to_slirp(netsim_conn *c, const packet_view *v)
     }
     if ((v->tcp_flags & TCP_FIN) && !c->device_fin) {
         c->device_fin = true;
-        c->device_fin_seq = v->tcp_seq + payload_len;
+        c->device_fin_seq = v->tcp_seq + (uint32_t)v->payload_len;
     }
     memcpy(frame, v->frame, len);
-    if (strip_syn_data) {
-        len = v->payload_offset;
-        put_be16(frame + v->ip_offset + 2, (uint16_t)(len - v->ip_offset));
-    }
     put_be32(frame + v->ip_offset + 16, c->slot->addr);
     put_be16(frame + v->l4_offset + 2, TCP_FORWARD_INTERNAL_PORT);
     packet_fix_checksums(frame, len);
@@ -696,8 +686,9 @@ static bool release_messages(netsim_conn *c)
 
         if (c->released_end != c->slirp_snd_max)
             break; /* slirp still holds bytes: wait for its window to open */
-        /* a message bigger than any window the device has offered can never go whole */
-        if (m->len <= c->mss && m->len <= c->device_max_window) {
+        /* a message bigger than any window the device has offered can never go whole; one
+         * already partly sent (the window grew since) goes on in pieces */
+        if (m->released == 0 && m->len <= c->mss && m->len <= c->device_max_window) {
             /* whole message in one segment: fits the peer's window, and slirp's congestion
              * window (at least one MSS) holds it with whatever is in flight */
             if (m->len > window || (in_flight && in_flight + m->len > c->mss) || room < m->len)
