@@ -280,6 +280,8 @@ static void inner_log(void *opaque, const char *message)
 static void capture(netsim *net, const uint8_t *frame, size_t len)
 {
     uint64_t base;
+    if (net->host.frame_seen)
+        net->host.frame_seen(net->host.opaque, frame, len);
     if (!net->pcap)
         return;
     base = net->cfg.epoch_unix_s > 0 ? (uint64_t)net->cfg.epoch_unix_s * 1000000000ull : 0;

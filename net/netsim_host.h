@@ -38,6 +38,11 @@ typedef struct netsim_host_ops {
 
     /* One line of diagnostics, no trailing newline (optional). */
     void (*log)(void *opaque, const char *message);
+
+    /* Every frame at the device's edge, as the capture sees it: what the device sends
+     * before the to-network rules, what it receives after the to-device rules (optional;
+     * scenario expectations watch packets through it, with or without a pcap). */
+    void (*frame_seen)(void *opaque, const uint8_t *frame, size_t len);
 } netsim_host_ops;
 
 #ifdef __cplusplus
