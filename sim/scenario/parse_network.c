@@ -11,10 +11,12 @@
 
 #include "parse_internal.h"
 
-#define SLIRP_SUBNET 0x0A000200u  /* 10.0.2.0/24 */
-#define SLIRP_GATEWAY 0x0A000202u /* 10.0.2.2 */
-#define SLIRP_DNS 0x0A000203u     /* 10.0.2.3 */
-#define SLIRP_FIRST 0x0A00020Fu   /* 10.0.2.15 */
+/* The simulated home router's defaults (net/netsim.h): 192.168.1.0/24, the router at .1
+ * is gateway and DNS server, DHCP from .100. */
+#define HOME_SUBNET 0xC0A80100u  /* 192.168.1.0/24 */
+#define HOME_GATEWAY 0xC0A80101u /* 192.168.1.1 */
+#define HOME_DNS 0xC0A80101u     /* 192.168.1.1 */
+#define HOME_FIRST 0xC0A80164u   /* 192.168.1.100 */
 #define DEFAULT_LEASE (INT64_C(86400) * SCN_NS_PER_SECOND)
 
 static bool parse_rule_action(struct parser *p, const struct ynode *node, struct scn_rule *rule)
@@ -344,10 +346,10 @@ bool parse_network(struct parser *p, const struct ynode *node)
 {
     static const char *const keys[] = { "subnet", "gateway", "dns-server", "dhcp", "dns", "ntp", "rules", NULL };
     struct scn_network *net = &p->scn->network;
-    net->subnet = (struct scn_ipv4_net){ SLIRP_SUBNET, 24 };
-    net->gateway = SLIRP_GATEWAY;
-    net->dns_server = SLIRP_DNS;
-    net->dhcp = (struct scn_dhcp){ .enabled = true, .first = SLIRP_FIRST, .lease = DEFAULT_LEASE };
+    net->subnet = (struct scn_ipv4_net){ HOME_SUBNET, 24 };
+    net->gateway = HOME_GATEWAY;
+    net->dns_server = HOME_DNS;
+    net->dhcp = (struct scn_dhcp){ .enabled = true, .first = HOME_FIRST, .lease = DEFAULT_LEASE };
     net->ntp = true;
     if (!node) {
         return true;
@@ -362,8 +364,9 @@ bool parse_network(struct parser *p, const struct ynode *node)
         if (!read_ipv4_net(p, v, true, true, &net->subnet)) {
             return false;
         }
-        if (net->subnet.prefix < 8 || net->subnet.prefix > 30) {
-            return fail(p, v, "the subnet's prefix must be /8../30");
+        /* the simulated router keeps an address block next to the LAN (net/netsim.h) */
+        if (net->subnet.prefix < 8 || net->subnet.prefix > 27) {
+            return fail(p, v, "the subnet's prefix must be /8../27");
         }
         path_pop(p, saved);
         /* Move the defaults into the new subnet, as a home router would. */

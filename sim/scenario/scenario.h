@@ -272,10 +272,10 @@ struct scn_dns_fault {
 };
 
 struct scn_network {
-    struct scn_ipv4_net subnet; /* default 10.0.2.0/24, libslirp's */
-    uint32_t gateway;           /* default 10.0.2.2 */
-    uint32_t dns_server;        /* default 10.0.2.3 */
-    struct scn_dhcp dhcp;       /* default on, first 10.0.2.15, lease 24 h */
+    struct scn_ipv4_net subnet; /* default 192.168.1.0/24, a home router's */
+    uint32_t gateway;           /* default 192.168.1.1 */
+    uint32_t dns_server;        /* default 192.168.1.1 */
+    struct scn_dhcp dhcp;       /* default on, first 192.168.1.100, lease 24 h */
     /* Added to (and overriding) the default zone: device.spark.io -> cloud,
      * pool.ntp.org and *.pool.ntp.org -> ntp. */
     struct scn_dns_record *dns_records;

@@ -136,11 +136,12 @@ START_TEST(a_minimal_scenario_gets_the_documented_defaults)
     ck_assert_uint_eq(scn->device.wifi_count, 0);
     ck_assert(!scn->device.static_ip);
     ck_assert(!scn->device.has_id);
-    ck_assert_uint_eq(scn->network.subnet.address, IP(10, 0, 2, 0));
-    ck_assert_uint_eq(scn->network.gateway, IP(10, 0, 2, 2));
-    ck_assert_uint_eq(scn->network.dns_server, IP(10, 0, 2, 3));
+    ck_assert_uint_eq(scn->network.subnet.address, IP(192, 168, 1, 0));
+    ck_assert_uint_eq(scn->network.subnet.prefix, 24);
+    ck_assert_uint_eq(scn->network.gateway, IP(192, 168, 1, 1));
+    ck_assert_uint_eq(scn->network.dns_server, IP(192, 168, 1, 1));
     ck_assert(scn->network.dhcp.enabled);
-    ck_assert_uint_eq(scn->network.dhcp.first, IP(10, 0, 2, 15));
+    ck_assert_uint_eq(scn->network.dhcp.first, IP(192, 168, 1, 100));
     ck_assert_int_eq(scn->network.dhcp.lease, SEC(86400));
     ck_assert(scn->network.ntp);
     ck_assert_uint_eq(scn->network.rule_count, 0);
@@ -253,8 +254,8 @@ START_TEST(network_and_cloud_values_in_every_form)
         "name: net\n"
         "until: 60\n"
         "network:\n"
-        "  gateway: 10.0.2.1\n"
-        "  dhcp: {first: 10.0.2.50, lease: 10min, delay: 500ms, fault: nak}\n"
+        "  gateway: 192.168.1.254\n"
+        "  dhcp: {first: 192.168.1.50, lease: 10min, delay: 500ms, fault: nak}\n"
         "  dns:\n"
         "    zone: {Device.Spark.IO: 52.1.2.3, \"*\": cloud}\n"
         "    faults: {pool.ntp.org: timeout, \"*.example.com\": {delay: 2}}\n"
@@ -277,8 +278,8 @@ START_TEST(network_and_cloud_values_in_every_form)
         "    - {ota-drop-chunks: [1, 5, 9]}\n"
         "    - ignore-pings\n");
     const struct scn_network *net = &scn->network;
-    ck_assert_uint_eq(net->gateway, IP(10, 0, 2, 1));
-    ck_assert_uint_eq(net->dhcp.first, IP(10, 0, 2, 50));
+    ck_assert_uint_eq(net->gateway, IP(192, 168, 1, 254));
+    ck_assert_uint_eq(net->dhcp.first, IP(192, 168, 1, 50));
     ck_assert_int_eq(net->dhcp.lease, SEC(600));
     ck_assert_int_eq(net->dhcp.delay, MS(500));
     ck_assert_int_eq(net->dhcp.fault, SCN_DHCP_FAULT_NAK);
