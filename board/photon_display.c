@@ -168,19 +168,23 @@ bool photon_display_add_screenshot(PhotonDisplayState *s, const char *spec, Erro
     const char *colon = strchr(spec, ':');
     g_autofree char *time_text = colon ? g_strndup(spec, colon - spec) : NULL;
     double at_s;
-    PhotonScreenshot shot;
 
     if (!colon || !colon[1] || qemu_strtod(time_text, NULL, &at_s) < 0 || at_s < 0) {
         error_setg(errp, "screenshot '%s': expected T:FILE.png with T in virtual seconds",
                    spec);
         return false;
     }
-    shot.at_ns = at_s * NANOSECONDS_PER_SECOND;
-    shot.path = g_strdup(colon + 1);
+    photon_display_add_screenshot_at(s, at_s * NANOSECONDS_PER_SECOND, colon + 1);
+    return true;
+}
+
+void photon_display_add_screenshot_at(PhotonDisplayState *s, int64_t at_ns, const char *path)
+{
+    PhotonScreenshot shot = { .at_ns = at_ns, .path = g_strdup(path) };
+
     g_array_append_val(s->screenshots, shot);
     g_array_sort(s->screenshots, screenshot_by_time);
     photon_display_arm_screenshot(s);
-    return true;
 }
 
 void photon_display_set_view(PhotonDisplayState *s, PhotonDisplayViewFn view, void *opaque)

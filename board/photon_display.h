@@ -51,5 +51,7 @@ struct PhotonDisplayState {
 void photon_display_set_view(PhotonDisplayState *s, PhotonDisplayViewFn view, void *opaque);
 /* "T:FILE.png" (T in virtual seconds); false with an error for a bad spec. */
 bool photon_display_add_screenshot(PhotonDisplayState *s, const char *spec, Error **errp);
+/* A picture of the board at virtual time at_ns (now or later) into path. */
+void photon_display_add_screenshot_at(PhotonDisplayState *s, int64_t at_ns, const char *path);
 
 #endif

@@ -8,6 +8,7 @@
  *   qemu-system-arm -M photon,flash=IMAGE[,uid=HEX24][,seed=N][,wifi=SSID:PASS]
  *                   [,report-dir=DIR][,until=SECONDS][,strict=on][,pcap=FILE]
  *                   [,cloud-dir=DIR][,screenshot=T:FILE.png][,control=CHARDEV]
+ *                   [,scenario=FILE.yaml]
  *                   -icount shift=3,sleep=off -display none
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -29,55 +30,11 @@
 #include "sysemu/cpu-timers.h"
 #include "sysemu/reset.h"
 #include "hw/core/cpu.h"
-#include "hw/photon/board/stm32f205rg_soc.h"
-#include "hw/photon/board/photon_led.h"
-#include "hw/photon/board/photon_controls.h"
-#include "hw/photon/board/photon_display.h"
-#include "hw/photon/board/photon_network.h"
-#include "hw/photon/board/photon_control.h"
-#include "hw/photon/board/photon_report.h"
-#include "hw/photon/peripherals/bcm43362_card.h"
+#include "target/arm/arm-powerctl.h"
+#include "hw/photon/board/photon_machine.h"
+#include "hw/photon/board/photon_scenario.h"
 #include "hw/photon/peripherals/photon_unimp.h"
 #include "chardev/char.h"
-
-#define TYPE_PHOTON_MACHINE MACHINE_TYPE_NAME("photon")
-OBJECT_DECLARE_SIMPLE_TYPE(PhotonMachineState, PHOTON_MACHINE)
-
-/* Board wiring (Photon datasheet; Device OS platform_config.h). */
-#define PORT_A 0
-#define PORT_C 2
-#define PIN_D7_LED 13           /* PA13 */
-#define PIN_SETUP_BUTTON 7      /* PC7, active low, internal pull-up */
-#define PIN_WL_REG_ON 1         /* PC1 */
-#define TIM2_CH_RED 1           /* TIM2 CH2..CH4 = PA1..PA3 */
-
-struct PhotonMachineState {
-    MachineState parent_obj;
-
-    STM32F205RGState soc;
-    PhotonLedState led;
-    PhotonControlsState controls;
-    Bcm43362CardState wifi;
-    PhotonNetworkState network;
-    PhotonDisplayState display;
-    PhotonControlState control;
-    Notifier exit_notifier;
-    Clock *sysclk;
-    QEMUTimer *until_timer;
-    PhotonReport report;
-
-    char *flash_file;
-    char *uid_hex;
-    char *report_dir;
-    char *until;
-    char *access_point;         /* SSID:PASSPHRASE of the AP on the air */
-    char *screenshots;          /* T:FILE[;T:FILE...] */
-    char *pcap;
-    char *cloud_dir;
-    char *control_chardev;      /* chardev id of the control channel */
-    uint64_t seed;
-    bool strict;
-};
 
 static void photon_reset_now(CPUState *cpu, run_on_cpu_data data)
 {
@@ -129,6 +86,14 @@ static void photon_pin_reset(void *opaque)
  * bench, so it is lost along with RAM; only the flash keeps its contents.
  * The chip restarts when power returns, with the power-on reset flags.
  */
+static void photon_power_off_now(CPUState *cpu, run_on_cpu_data data)
+{
+    /* Every device to its reset state (LED dark, Wi-Fi chip unpowered), and the core
+     * stopped until power returns: with icount, virtual time runs on meanwhile. */
+    qemu_system_reset(SHUTDOWN_CAUSE_GUEST_RESET);
+    arm_set_cpu_off(ARM_CPU(cpu)->mp_affinity);
+}
+
 static void photon_power_loss(void *opaque)
 {
     PhotonMachineState *m = opaque;
@@ -139,6 +104,11 @@ static void photon_power_loss(void *opaque)
     qemu_set_irq(qdev_get_gpio_in_named(m->soc.rtc, "power-loss", 0), 1);
     memset(memory_region_get_ram_ptr(&m->soc.bkpsram), 0,
            memory_region_size(&m->soc.bkpsram));
+    if (qemu_cpu_is_self(first_cpu)) {
+        async_run_on_cpu(first_cpu, photon_power_off_now, RUN_ON_CPU_NULL);
+    } else {
+        run_on_cpu(first_cpu, photon_power_off_now, RUN_ON_CPU_NULL);
+    }
 }
 
 static void photon_power_restored(void *opaque)
@@ -191,6 +161,9 @@ static void photon_cloud_notice(void *opaque, const cloud_notice *notice)
     PhotonMachineState *m = opaque;
 
     photon_control_cloud_notice(&m->control, notice);
+    if (m->scenario) {
+        photon_scenario_cloud_notice(m->scenario, notice);
+    }
 }
 
 static void photon_machine_exit(Notifier *n, void *data)
@@ -217,6 +190,9 @@ static void photon_until_reached(void *opaque)
 {
     PhotonMachineState *m = opaque;
 
+    if (m->scenario) {
+        photon_scenario_finish(m->scenario, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL));
+    }
     photon_report_set_exit_reason(&m->report, "until");
     qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_QMP_QUIT);
 }
@@ -292,6 +268,12 @@ static void photon_machine_init(MachineState *ms)
         error_report("photon: until=%s is not a positive number of seconds", m->until);
         exit(1);
     }
+    if (m->scenario_file) {
+        m->scenario = photon_scenario_load(m, m->scenario_file, &error_fatal);
+        if (until_s <= 0) {
+            until_s = photon_scenario_until_ns(m->scenario) / 1e9;
+        }
+    }
     photon_unimp_set_strict(m->strict);
     photon_report_open(&m->report, m->report_dir, &error_fatal);
 
@@ -356,6 +338,9 @@ static void photon_machine_init(MachineState *ms)
         qdev_prop_set_string(DEVICE(&m->network), "cloud-dir", m->cloud_dir);
     }
     photon_network_set_log(&m->network, photon_network_line, m);
+    if (m->scenario) {
+        photon_scenario_configure_network(m->scenario);
+    }
     qdev_realize(DEVICE(&m->network), NULL, &error_fatal);
     photon_network_set_device(&m->network, photon_frame_to_device, m);
     bcm43362_card_set_network(&m->wifi, photon_frame_to_network, m);
@@ -397,9 +382,12 @@ static void photon_machine_init(MachineState *ms)
         }
     }
 
+    if (m->scenario && !photon_scenario_start(m->scenario, &error_fatal)) {
+        exit(1);
+    }
     if (until_s > 0) {
         m->until_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, photon_until_reached, m);
-        timer_mod(m->until_timer, (int64_t)(until_s * NANOSECONDS_PER_SECOND));
+        timer_mod(m->until_timer, llround(until_s * NANOSECONDS_PER_SECOND));
     }
     /* No -kernel: the CPU boots from the flash image through the alias at 0. */
     armv7m_load_kernel(ARM_CPU(first_cpu), NULL, 0, STM32F2_FLASH_SIZE);
@@ -509,6 +497,19 @@ static void photon_set_control(Object *obj, const char *value, Error **errp)
     m->control_chardev = g_strdup(value);
 }
 
+static char *photon_get_scenario(Object *obj, Error **errp)
+{
+    return g_strdup(PHOTON_MACHINE(obj)->scenario_file);
+}
+
+static void photon_set_scenario(Object *obj, const char *value, Error **errp)
+{
+    PhotonMachineState *m = PHOTON_MACHINE(obj);
+
+    g_free(m->scenario_file);
+    m->scenario_file = g_strdup(value);
+}
+
 static char *photon_get_until(Object *obj, Error **errp)
 {
     return g_strdup(PHOTON_MACHINE(obj)->until);
@@ -591,6 +592,11 @@ static void photon_machine_class_init(ObjectClass *oc, void *data)
     object_class_property_add_str(oc, "wifi", photon_get_wifi, photon_set_wifi);
     object_class_property_set_description(oc, "wifi",
         "an access point on the air: SSID:PASSPHRASE (WPA2) or SSID (open)");
+    object_class_property_add_str(oc, "scenario", photon_get_scenario,
+                                  photon_set_scenario);
+    object_class_property_set_description(oc, "scenario",
+        "run this scenario file: its world, steps and expectations "
+        "(until defaults to the file's)");
     object_class_property_add(oc, "seed", "uint64", photon_get_seed, photon_set_seed,
                               NULL, NULL);
     object_class_property_set_description(oc, "seed", "seed of the RNG model");

@@ -20,6 +20,11 @@
 #include "hw/photon/board/photon_network.h"
 #include "hw/photon/trace.h"
 
+/*
+ * A home router checks that an address is free (an ARP or ping probe) before
+ * offering it, so its DHCP answers come about a second later; the firmware
+ * blinks green meanwhile.
+ */
 #define DHCP_ANSWER_DELAY_MS 800
 
 /* ---- netsim host: clock, timers, frames ---- */
@@ -79,6 +84,15 @@ static void netsim_frame_to_device(void *opaque, const uint8_t *frame, size_t le
     trace_photon_network_to_device(len);
     if (s->to_device) {
         s->to_device(s->to_device_opaque, frame, len);
+    }
+}
+
+static void netsim_frame_seen(void *opaque, const uint8_t *frame, size_t len)
+{
+    PhotonNetworkState *s = opaque;
+
+    if (s->frame_seen) {
+        s->frame_seen(s->frame_seen_opaque, frame, len);
     }
 }
 
@@ -228,6 +242,13 @@ void photon_network_set_notice(PhotonNetworkState *s, PhotonNetworkNotice notice
     s->notice_opaque = opaque;
 }
 
+void photon_network_set_frame_seen(PhotonNetworkState *s, PhotonNetworkFrameSeen seen,
+                                   void *opaque)
+{
+    s->frame_seen = seen;
+    s->frame_seen_opaque = opaque;
+}
+
 void photon_network_from_device(PhotonNetworkState *s, const uint8_t *frame, size_t len)
 {
     trace_photon_network_from_device(len);
@@ -244,7 +265,7 @@ void photon_network_finish(PhotonNetworkState *s)
 static void photon_network_realize(DeviceState *dev, Error **errp)
 {
     PhotonNetworkState *s = PHOTON_NETWORK(dev);
-    netsim_config config;
+    netsim_config config = s->config;
     cloud_server_config cloud_config = { 0 };
     uint8_t seed[8];
     char error[256];
@@ -265,29 +286,26 @@ static void photon_network_realize(DeviceState *dev, Error **errp)
         .timer_free = netsim_timer_free,
         .frame_to_device = netsim_frame_to_device,
         .log = netsim_log,
+        .frame_seen = netsim_frame_seen,
     };
-    netsim_config_default(&config);
     config.seed = s->seed;
     s->net = netsim_new(&config, host, error, sizeof(error));
     if (!s->net) {
         error_setg(errp, "photon-network: %s", error);
         return;
     }
-    /*
-     * A home router checks that an address is free (an ARP or ping probe) before
-     * offering it, so its DHCP answers come about a second later; the firmware
-     * blinks green meanwhile. Scenarios can change or remove this rule.
-     */
     fault_rule dhcp_latency = {
         .direction = FAULT_TO_DEVICE,
         .protocol = FAULT_PROTO_UDP,
         .src_port = { 67, 67 },
         .dst_port = { 68, 68 },
         .action = FAULT_DELAY,
-        .delay_ms = DHCP_ANSWER_DELAY_MS,
+        .delay_ms = s->dhcp_latency_ms,
         .label = "router-dhcp-latency",
     };
-    fault_rules_add(netsim_rules(s->net), &dhcp_latency, -1);
+    if (s->dhcp_latency_ms) {
+        fault_rules_add(netsim_rules(s->net), &dhcp_latency, -1);
+    }
     if (s->pcap && netsim_pcap_start(s->net, s->pcap, error, sizeof(error)) != 0) {
         error_setg(errp, "photon-network: %s", error);
         return;
@@ -300,6 +318,8 @@ static void photon_network_realize(DeviceState *dev, Error **errp)
     cloud_config.registry_dir = s->cloud_dir;
     cloud_config.unix_time_offset_s = config.epoch_unix_s;
     cloud_config.describe_after_hello = true;
+    cloud_config.reject_unknown_devices = s->reject_unknown_devices;
+    cloud_config.faults = s->cloud_faults;
     s->cloud_callbacks = network_cloud_ops_template;
     s->cloud_callbacks.ctx = s;
     s->cloud = cloud_server_new(&cloud_config, &s->cloud_callbacks, error, sizeof(error));
@@ -326,6 +346,14 @@ static const VMStateDescription vmstate_photon_network = {
     .unmigratable = 1,
 };
 
+static void photon_network_instance_init(Object *obj)
+{
+    PhotonNetworkState *s = PHOTON_NETWORK(obj);
+
+    netsim_config_default(&s->config);
+    s->dhcp_latency_ms = DHCP_ANSWER_DELAY_MS;
+}
+
 static void photon_network_class_init(ObjectClass *klass, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
@@ -339,6 +367,7 @@ static const TypeInfo photon_network_info = {
     .name = TYPE_PHOTON_NETWORK,
     .parent = TYPE_DEVICE,
     .instance_size = sizeof(PhotonNetworkState),
+    .instance_init = photon_network_instance_init,
     .class_init = photon_network_class_init,
 };
 

@@ -22,6 +22,8 @@ typedef void (*PhotonNetworkToDevice)(void *opaque, const uint8_t *frame, size_t
 typedef void (*PhotonNetworkNotice)(void *opaque, const cloud_notice *notice);
 /* A line for the run's cloud log, with its virtual time. */
 typedef void (*PhotonNetworkLog)(void *opaque, int64_t t_ns, const char *line);
+/* Every frame at the device's edge, as the capture sees it. */
+typedef void (*PhotonNetworkFrameSeen)(void *opaque, const uint8_t *frame, size_t len);
 
 struct PhotonNetworkState {
     DeviceState parent_obj;
@@ -33,6 +35,12 @@ struct PhotonNetworkState {
     uint64_t seed;
     char *pcap;                 /* capture file, or NULL */
     char *cloud_dir;            /* registry and server key, or NULL (in memory) */
+    /* Before realize, a scenario may change these (defaults: netsim_config_default,
+     * an 800 ms DHCP answer latency, trust on first use, no cloud faults). */
+    netsim_config config;
+    uint32_t dhcp_latency_ms;
+    bool reject_unknown_devices;
+    cloud_faults cloud_faults;
 
     PhotonNetworkToDevice to_device;
     void *to_device_opaque;
@@ -40,6 +48,8 @@ struct PhotonNetworkState {
     void *log_opaque;
     PhotonNetworkNotice notice;
     void *notice_opaque;
+    PhotonNetworkFrameSeen frame_seen;
+    void *frame_seen_opaque;
 };
 
 void photon_network_set_device(PhotonNetworkState *s, PhotonNetworkToDevice to_device,
@@ -47,6 +57,8 @@ void photon_network_set_device(PhotonNetworkState *s, PhotonNetworkToDevice to_d
 void photon_network_set_log(PhotonNetworkState *s, PhotonNetworkLog log, void *opaque);
 void photon_network_set_notice(PhotonNetworkState *s, PhotonNetworkNotice notice,
                                void *opaque);
+void photon_network_set_frame_seen(PhotonNetworkState *s, PhotonNetworkFrameSeen seen,
+                                   void *opaque);
 void photon_network_from_device(PhotonNetworkState *s, const uint8_t *frame, size_t len);
 /* Flush the capture; called at exit. */
 void photon_network_finish(PhotonNetworkState *s);

@@ -104,7 +104,25 @@ static void photon_report_write_summary(Notifier *n, void *data)
 
 static void report_pattern_event(void *opaque, const struct led_pattern_event *event)
 {
-    photon_report_pattern(opaque, event->start_ns, event->name);
+    PhotonReport *r = opaque;
+
+    photon_report_pattern(r, event->start_ns, event->name);
+    if (r->pattern_observer) {
+        r->pattern_observer(r->pattern_observer_opaque, event->start_ns,
+                            qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL), event->name);
+    }
+}
+
+void photon_report_set_pattern_observer(PhotonReport *r, PhotonReportPatternFn fn,
+                                        void *opaque)
+{
+    r->pattern_observer = fn;
+    r->pattern_observer_opaque = opaque;
+}
+
+void photon_report_flush_patterns(PhotonReport *r, int64_t t_ns)
+{
+    led_pattern_flush(r->classifier, t_ns);
 }
 
 static void report_classify_tick(void *opaque)

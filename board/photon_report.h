@@ -13,6 +13,10 @@
 #include "qapi/qmp/qlist.h"
 #include "hw/photon/board/led_pattern.h"
 
+/* A pattern the classifier named: it began at start_ns; now is observed_ns. */
+typedef void (*PhotonReportPatternFn)(void *opaque, int64_t start_ns, int64_t observed_ns,
+                                      const char *name);
+
 typedef struct PhotonReport {
     char *dir;
     FILE *led_log;              /* led.jsonl */
@@ -27,6 +31,8 @@ typedef struct PhotonReport {
     QEMUTimer *classify_tick;   /* lets the classifier conclude between changes */
     struct led_pattern_event current;
     Notifier exit_notifier;
+    PhotonReportPatternFn pattern_observer;
+    void *pattern_observer_opaque;
 } PhotonReport;
 
 void photon_report_open(PhotonReport *r, const char *dir, Error **errp);
@@ -38,6 +44,10 @@ void photon_report_event(PhotonReport *r, int64_t t_ns, const char *what);
 void photon_report_set_exit_reason(PhotonReport *r, const char *reason);
 /* A line of network or cloud diagnostics, for cloud.log. */
 void photon_report_cloud_line(PhotonReport *r, int64_t t_ns, const char *line);
+void photon_report_set_pattern_observer(PhotonReport *r, PhotonReportPatternFn fn,
+                                        void *opaque);
+/* The run ends at t_ns: the classifier reports what it has seen long enough. */
+void photon_report_flush_patterns(PhotonReport *r, int64_t t_ns);
 /* The pattern the LED shows now, or NULL; valid until the next call. */
 const char *photon_report_current_pattern(PhotonReport *r);
 

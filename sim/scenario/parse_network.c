@@ -18,6 +18,7 @@
 #define HOME_DNS 0xC0A80101u     /* 192.168.1.1 */
 #define HOME_FIRST 0xC0A80164u   /* 192.168.1.100 */
 #define DEFAULT_LEASE (INT64_C(86400) * SCN_NS_PER_SECOND)
+#define DEFAULT_DHCP_DELAY (INT64_C(800) * SCN_NS_PER_MS)
 
 static bool parse_rule_action(struct parser *p, const struct ynode *node, struct scn_rule *rule)
 {
@@ -349,7 +350,10 @@ bool parse_network(struct parser *p, const struct ynode *node)
     net->subnet = (struct scn_ipv4_net){ HOME_SUBNET, 24 };
     net->gateway = HOME_GATEWAY;
     net->dns_server = HOME_DNS;
-    net->dhcp = (struct scn_dhcp){ .enabled = true, .first = HOME_FIRST, .lease = DEFAULT_LEASE };
+    /* A home router probes an address (ARP or ping) before offering it: its answers
+     * come most of a second late (photon_network.c). */
+    net->dhcp = (struct scn_dhcp){ .enabled = true, .first = HOME_FIRST, .lease = DEFAULT_LEASE,
+                                   .delay = DEFAULT_DHCP_DELAY };
     net->ntp = true;
     if (!node) {
         return true;

@@ -143,6 +143,7 @@ START_TEST(a_minimal_scenario_gets_the_documented_defaults)
     ck_assert(scn->network.dhcp.enabled);
     ck_assert_uint_eq(scn->network.dhcp.first, IP(192, 168, 1, 100));
     ck_assert_int_eq(scn->network.dhcp.lease, SEC(86400));
+    ck_assert_int_eq(scn->network.dhcp.delay, MS(800));
     ck_assert(scn->network.ntp);
     ck_assert_uint_eq(scn->network.rule_count, 0);
     ck_assert_int_eq(scn->cloud.registry, SCN_REGISTRY_KNOWN);
