@@ -4,12 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "sim_bytes.h"
 #include "commands.h"
 #include "dct.h"
 #include "flash_image.h"
+#include "key_recipes.h"
 #include "keys.h"
 #include "sim_util.h"
 
@@ -278,49 +278,24 @@ static int cmd_write(session *s, int argc, char **argv)
 
 static int cmd_keygen(session *s, int argc, char **argv)
 {
-    char seed[128];
+    const char *seed = NULL;
     if (argc == 3 && !strcmp(argv[1], "--seed")) {
-        unsigned long long v;
-        /* Numbers are canonicalised so that 7 and 0x7 give the same key. */
-        if (util_parse_unsigned(argv[2], ~0ULL, &v))
-            snprintf(seed, sizeof seed, "%llu", v);
-        else if (strlen(argv[2]) < sizeof seed)
-            snprintf(seed, sizeof seed, "%s", argv[2]);
-        else
+        if (strlen(argv[2]) > KEY_RECIPE_SEED_MAX)
             return usage("--seed \"%s\" is too long", argv[2]);
-    } else if (argc == 1) {
-        unsigned long long v = 0;
-        if (getrandom(&v, sizeof v, 0) != sizeof v) {
-            sim_error err;
-            sim_fail(&err, "cannot get a random seed; pass --seed");
-            return sim_report(&err);
-        }
-        snprintf(seed, sizeof seed, "%llu", v);
-    } else {
+        seed = argv[2];
+    } else if (argc != 1) {
         return usage("keygen takes [--seed SEED]");
     }
-
-    char personalisation[160];
-    snprintf(personalisation, sizeof personalisation, "photon-sim device key %s", seed);
-    uint8_t der[DEVICE_KEY_DER_MAX], priv[DCT_APP_DEVICE_PRIVATE_KEY_USED];
-    uint8_t pub[DCT_APP_DEVICE_PUBLIC_KEY_SIZE];
-    size_t der_length;
+    /* The same recipe as `photon-sim keys new`, so a seed names one key. */
+    key_recipe_result r;
     sim_error err;
-    if (keys_generate_device_key(personalisation, strlen(personalisation), der, &der_length,
-                                 &err) != 0)
+    if (key_recipe_new(s->flash, seed, &r, &err) != 0) {
+        sim_fail_prefix(&err, s->path);
         return sim_report(&err);
-    memset(priv, 0xFF, sizeof priv);
-    memcpy(priv, der, der_length);
-    /* The public copy as fetch_device_public_key() writes it: SPKI, then zeros. */
-    memset(pub, 0, sizeof pub);
-    keys_device_public_key(der, pub);
-
-    dct_change changes[2] = {
-        {DCT_APP_OFFSET + DCT_APP_DEVICE_PRIVATE_KEY, priv, sizeof priv},
-        {DCT_APP_OFFSET + DCT_APP_DEVICE_PUBLIC_KEY, pub, sizeof pub},
-    };
-    printf("%s: RSA-1024 device key from seed %s (%zu-byte DER)\n", s->path, seed, der_length);
-    return apply(s, changes, 2, "device_private_key + device_public_key");
+    }
+    printf("%s: RSA-1024 device key from seed %s (%zu-byte DER)\n", s->path, r.seed,
+           r.device_key_length);
+    return save(s, &r.dct, "device_private_key + device_public_key");
 }
 
 /* ---- wifi ------------------------------------------------------------------ */

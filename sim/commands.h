@@ -16,6 +16,7 @@ int cmd_flash(int argc, char **argv);
 int cmd_dct(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_cloud(int argc, char **argv);
+int cmd_keys(int argc, char **argv);
 
 /* Prints "photon-sim: error: <msg>" and returns SIM_EXIT_FAILED. */
 int sim_report(const sim_error *err);

@@ -15,6 +15,7 @@ typedef struct sim_command {
 static const sim_command commands[] = {
     {"flash", cmd_flash, "create or update a flash image from module binaries; list its modules"},
     {"dct", cmd_dct, "inspect and edit the DCT (keys, Wi-Fi, IP, server) of a flash image"},
+    {"keys", cmd_keys, "particle keys recipes: server, new, load, save, send, doctor, show"},
     {"run", cmd_run, "run the Photon on the virtual clock and write a report"},
     {"cloud", cmd_cloud, "call functions, read variables, publish, flash over the air"},
 };

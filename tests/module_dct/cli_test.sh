@@ -153,5 +153,102 @@ expect 0 "none (the device enters listening mode)" -- sh -c "\"$SIM\" dct photon
 expect 0 "dependencies: ok" -- "$SIM" flash --list photon-flash.bin
 check "no temporary files left" no_temp_files
 
+# --- keys: usage -------------------------------------------------------------------
+expect 2 "needs a subcommand" -- "$SIM" keys
+expect 2 'unknown subcommand "frob"' -- "$SIM" keys frob
+expect 0 "photon-sim keys doctor IMAGE" -- "$SIM" keys --help
+for sub in server new load save send doctor show; do
+    expect 0 "photon-sim keys $sub IMAGE" -- "$SIM" keys $sub --help
+done
+expect 0 "--uid HEX24" -- "$SIM" keys send --help
+expect 2 "new needs an IMAGE" -- "$SIM" keys new
+expect 2 "load needs a FILE after the IMAGE" -- "$SIM" keys load k.bin
+expect 2 'save: unexpected argument "extra"' -- "$SIM" keys save k.bin out.der extra
+expect 2 "new: unknown option --cloud" -- "$SIM" keys new k.bin --cloud somewhere
+expect 2 "send: --cloud needs a value" -- "$SIM" keys send k.bin --cloud
+expect 2 'server: --ip "1.2.3" is not an IPv4 address' -- "$SIM" keys server k.bin --ip 1.2.3
+expect 2 "server: give one --host or --ip" -- "$SIM" keys server k.bin --host a --ip 1.2.3.4
+expect 2 'server: --port "0" is not 1..65535' -- "$SIM" keys server k.bin --port 0
+expect 2 "6 hex digits, expected 24" -- "$SIM" keys send k.bin --uid 41002b
+expect 1 "nope.bin: cannot open" -- "$SIM" keys show nope.bin
+expect 1 "small.bin: not a flash image" -- "$SIM" keys new small.bin --seed 1
+check "keys usage errors create no cloud" test ! -e photon-cloud
+
+# --- keys: failures leave the image unchanged -----------------------------------------
+"$SIM" flash --image k.bin --firmware 2.2.0 --app tinker >/dev/null
+k_before=$(sha256sum k.bin)
+expect 1 "k.bin: device_private_key (app offset 34): blank" -- "$SIM" keys send k.bin --cloud cloud
+expect 1 "k.bin: device_private_key (app offset 34): blank" -- "$SIM" keys save k.bin out.der
+check "saving a blank key writes no file" test ! -e out.der
+expect 1 "small.bin: not an RSA private key" -- "$SIM" keys load k.bin small.bin
+expect 1 "missing.pem: cannot open" -- "$SIM" keys load k.bin missing.pem
+expect 1 'host "10.0.2.300" is not a valid IPv4 address' -- "$SIM" keys server k.bin --cloud cloud --host 10.0.2.300
+grep -qF "k.bin: server address (app offset 2466)" out.txt || { echo "FAIL: bad host message lacks the image and field"; failures=$((failures + 1)); }
+check "failed keys commands leave the image unchanged" test "$k_before" = "$(sha256sum k.bin)"
+expect 0 "none: blank DCT" -- "$SIM" dct k.bin show
+expect 0 "registry:          no record" -- "$SIM" keys show k.bin --cloud cloud
+check "keys show writes nothing" test "$k_before" = "$(sha256sum k.bin)"
+expect 0 "nocloud does not exist yet" -- "$SIM" keys show k.bin --cloud nocloud
+check "keys show creates no cloud" test ! -e nocloud
+
+# --- keys server ------------------------------------------------------------------------
+expect 0 "address 10.0.2.2:5684: written to DCT2 (sequence 2)" -- "$SIM" keys server k.bin --cloud cloud --ip 10.0.2.2 --port 5684
+expect 0 "2466: 00 04 0a 00 02 02" -- "$SIM" dct k.bin read 2466 6
+expect 0 "2532: 16 34" -- "$SIM" dct k.bin read 2532 2
+expect 0 "address device.spark.io:5683: written to DCT1 (sequence 3)" -- "$SIM" keys server k.bin --cloud cloud
+expect 0 "2466: 01 0f 64 65 76 69 63 65 2e 73 70 61 72 6b 2e 69" -- "$SIM" dct k.bin read 2466 16
+expect 0 "2532: 16 33" -- "$SIM" dct k.bin read 2532 2
+check "the cloud's key was created" test -f cloud/server_key.pem
+check "server_key.pub.der is a 294-byte SPKI" test "$(wc -c < cloud/server_key.pub.der)" -eq 294
+"$SIM" dct k.bin read 2082 294 dct-server.der >/dev/null
+check "DCT server key is the cloud's" cmp -s dct-server.der cloud/server_key.pub.der
+openssl pkey -in cloud/server_key.pem -pubout -outform DER -out pem-pub.der 2>/dev/null
+check "server_key.pub.der is server_key.pem's public key" cmp -s pem-pub.der cloud/server_key.pub.der
+
+# --- keys doctor / new / send / load / save ------------------------------------------------
+ID=32001f000c47343337333437
+expect 0 "registered in cloud/$ID.pub.pem" -- "$SIM" keys doctor k.bin --cloud cloud --seed 7
+grep -qF "from seed 7" out.txt || { echo "FAIL: doctor does not name its seed"; failures=$((failures + 1)); }
+expect 0 "verdict:           ok" -- "$SIM" keys show k.bin --cloud cloud
+"$SIM" keys save k.bin dev7.der >/dev/null
+openssl rsa -inform DER -in dev7.der -pubout -outform DER -out dev7-pub.der 2>/dev/null
+openssl pkey -pubin -in "cloud/$ID.pub.pem" -outform DER -out reg-pub.der 2>/dev/null
+check "the registry holds the DCT key's public half" cmp -s dev7-pub.der reg-pub.der
+fp=$(sha256sum < dev7-pub.der | cut -d' ' -f1)
+expect 0 "sha256 $fp" -- "$SIM" keys show k.bin --cloud cloud
+cp photon-flash.bin keygen.bin
+"$SIM" dct keygen.bin keygen --seed 0x7 >/dev/null
+"$SIM" keys save keygen.bin keygen7.der >/dev/null
+check "dct keygen and keys doctor agree on a seed" cmp -s dev7.der keygen7.der
+
+reg_before=$(sha256sum "cloud/$ID.pub.pem")
+expect 0 "from seed 8" -- "$SIM" keys new k.bin --seed 8
+grep -qF "registry is unchanged" out.txt || { echo "FAIL: keys new does not say the registry is unchanged"; failures=$((failures + 1)); }
+check "keys new leaves the registry alone" test "$reg_before" = "$(sha256sum "cloud/$ID.pub.pem")"
+"$SIM" keys save k.bin dev8.der >/dev/null
+check "keys new changed the DCT key" test "$(sha256sum < dev7.der)" != "$(sha256sum < dev8.der)"
+expect 0 "holds ANOTHER key" -- "$SIM" keys show k.bin --cloud cloud
+grep -qF 'run `photon-sim keys send k.bin`' out.txt || { echo "FAIL: show does not suggest keys send"; failures=$((failures + 1)); }
+expect 0 "registered, replacing another key" -- "$SIM" keys send k.bin --cloud cloud
+expect 0 "already registered" -- "$SIM" keys send k.bin --cloud cloud
+expect 0 "holds this device key" -- "$SIM" keys show k.bin --cloud cloud
+
+openssl pkcs8 -topk8 -nocrypt -inform DER -in dev7.der -out dev7-pkcs8.pem 2>/dev/null
+expect 0 "device key from dev7-pkcs8.pem" -- "$SIM" keys load k.bin dev7-pkcs8.pem
+"$SIM" keys save k.bin back.der >/dev/null
+check "a PKCS#8 PEM loads as the same PKCS#1 key" cmp -s back.der dev7.der
+
+expect 0 "device 41002b000f473435333736ab (from --uid)" -- "$SIM" keys send k.bin --cloud cloud --id 41002B000F473435333736AB
+check "--uid names the record" test -f cloud/41002b000f473435333736ab.pub.pem
+expect 0 "41002b000f473435333736ab (from --uid)" -- "$SIM" keys show k.bin --cloud cloud --uid 41002b000f473435333736ab
+
+# another cloud's server key is noticed
+cp photon-flash.bin other.bin
+"$SIM" keys server other.bin --cloud cloud2 >/dev/null 2>&1
+expect 0 "is NOT cloud2's key" -- "$SIM" keys show k.bin --cloud cloud2
+grep -qF 'run `photon-sim keys server k.bin`' out.txt || { echo "FAIL: show does not suggest keys server"; failures=$((failures + 1)); }
+expect 0 "dependencies: ok" -- "$SIM" flash --list k.bin
+check "no temporary files left" no_temp_files
+
 echo "$checks checks, $failures failures"
 [ "$failures" -eq 0 ]
