@@ -14,15 +14,33 @@
 #include "dct.h"
 #include "flash_image.h"
 #include "run_summary.h"
+#include "run_scenarios.h"
+#include "run_support.h"
 #include "rng.h"
 #include "server_key.h"
+#include "sim_util.h"
+
+/* The scenario `photon-sim run` runs without arguments (the README's main command). */
+#ifndef DEFAULT_SCENARIO
+#define DEFAULT_SCENARIO "scenarios/healthy.yaml"
+#endif
 
 static const char synopsis[] =
+    "  photon-sim run [SCENARIO.yaml...] [-j N] [--junit FILE] [--report DIR] [--strict]\n"
+    "                 [--gui] [--cpu-mhz MHZ]\n"
     "  photon-sim run [--firmware 2.2.0|1.5.0|0.5.2|DIR] [--app tinker|doctor|FILE.bin]\n"
     "                 [--flash IMAGE] [--until SECONDS] [--report DIR] [--seed N]\n"
     "                 [--uid HEX24] [--wifi SSID:PASSPHRASE] [--strict] [--gui]\n"
     "                 [--screenshot T:FILE.png]... [--cpu-mhz MHZ] [--pcap FILE]\n"
     "                 [--cloud DIR]\n"
+    "\n"
+    "  SCENARIO.yaml  run scenario files (see sim/scenario/FORMAT.md): each prepares its\n"
+    "                 own flash and cloud in REPORT/<file name>/, prints a line per\n"
+    "                 expectation as it is met or missed, and leaves its report there.\n"
+    "                 Without any argument, photon-sim run runs the default scenario\n"
+    "                 (" DEFAULT_SCENARIO ").\n"
+    "  -j N           run N scenarios at once (default 1)\n"
+    "  --junit FILE   write the scenarios' results as JUnit XML\n"
     "\n"
     "  --firmware X   put Device OS X (bootloader, system parts) into the image\n"
     "  --app X        put this user part into the image (tinker, doctor or a file)\n"
@@ -50,33 +68,10 @@ static const char synopsis[] =
     "  --screenshot T:FILE.png  save the board's picture at virtual time T (repeatable;\n"
     "                 works headless)\n"
     "\n"
-    "  exit status: 0 run completed, 1 run failed, 2 usage, 3 stopped by --strict\n";
+    "  exit status: 0 run completed (every scenario passed), 1 run failed (or a\n"
+    "  scenario did), 2 usage or an invalid scenario file, 3 stopped by --strict\n";
 
 enum { RUN_EXIT_STRICT = 3 };
-
-/*
- * A program built beside photon-sim: $ENV_NAME if set, else RELATIVE to the
- * folder photon-sim lives in (build/sim).
- */
-static int find_tool(const char *env_name, const char *relative, char *out, size_t size)
-{
-    const char *env = getenv(env_name);
-    char self[PATH_MAX];
-    ssize_t n;
-
-    if (env && *env) {
-        snprintf(out, size, "%s", env);
-        return access(out, X_OK);
-    }
-    n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n < 0)
-        return -1;
-    self[n] = 0;
-    *strrchr(self, '/') = 0;
-    if ((size_t)snprintf(out, size, "%.*s/%s", PATH_MAX - 64, self, relative) >= size)
-        return -1;
-    return access(out, X_OK);
-}
 
 static int compose_flash(const char *image, const char *firmware, const char *app)
 {
@@ -171,60 +166,86 @@ static int provision_cloud(const char *image, const char *cloud_dir)
     return cmd_dct(8, argv);
 }
 
-/* Append ",name=value" to a QEMU option string, doubling commas in value. */
-static void append_option(char *buf, size_t size, const char *name, const char *value)
+static bool is_scenario_file(const char *arg)
 {
-    size_t len = strlen(buf);
-
-    len += snprintf(buf + len, size > len ? size - len : 0, ",%s=", name);
-    for (const char *c = value; *c && len + 2 < size; c++) {
-        buf[len++] = *c;
-        if (*c == ',')
-            buf[len++] = ',';
-    }
-    buf[len < size ? len : size - 1] = 0;
+    size_t n = strlen(arg);
+    return (n > 5 && !strcmp(arg + n - 5, ".yaml")) || (n > 4 && !strcmp(arg + n - 4, ".yml"));
 }
 
-static int run_program(char *const argv[])
+/* The icount shift for an apparent CPU speed: each instruction takes 2^shift ns. */
+static int parse_cpu_mhz(const char *text, int *shift)
 {
-    fflush(stdout);     /* what we printed comes before what the child prints */
-    pid_t pid = fork();
+    char *end;
+    double mhz = strtod(text, &end);
+    if (*end || mhz < 1 || mhz > 1000)
+        return -1;
+    *shift = (int)lround(log2(1000.0 / mhz));
+    return 0;
+}
+
+/* photon-sim run FILE.yaml...: only the options that make sense for a library. */
+static int run_scenario_files(int argc, char **argv)
+{
+    scenario_options o = { .report = "photon-report", .jobs = 1, .icount_shift = 3 };
+    const char **files = calloc(argc + 1, sizeof *files);
+    size_t count = 0;
     int status;
 
-    if (pid < 0)
-        return -1;
-    if (pid == 0) {
-        execv(argv[0], argv);
-        fprintf(stderr, "photon-sim: cannot run %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
+    if (!files)
+        return SIM_EXIT_FAILED;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        bool has_value = i + 1 < argc;
+        unsigned long long jobs;
+        if (is_scenario_file(a)) {
+            files[count++] = a;
+        } else if (!strcmp(a, "--strict")) {
+            o.strict = true;
+        } else if (!strcmp(a, "--gui")) {
+            o.gui = true;
+        } else if ((!strcmp(a, "-j") || !strcmp(a, "--jobs")) && has_value) {
+            if (!util_parse_unsigned(argv[++i], 64, &jobs) || jobs == 0) {
+                free(files);
+                return sim_usage("run", synopsis, "-j %s: expected 1 to 64", argv[i]);
+            }
+            o.jobs = (unsigned)jobs;
+        } else if (!strcmp(a, "--junit") && has_value) {
+            o.junit = argv[++i];
+        } else if (!strcmp(a, "--report") && has_value) {
+            o.report = argv[++i];
+        } else if (!strcmp(a, "--cpu-mhz") && has_value) {
+            if (parse_cpu_mhz(argv[++i], &o.icount_shift) != 0) {
+                free(files);
+                return sim_usage("run", synopsis, "--cpu-mhz %s: expected 1 to 1000", argv[i]);
+            }
+        } else {
+            free(files);
+            return sim_usage("run", synopsis, "%s: with scenario files, the files describe "
+                             "the device and its world; give only -j, --junit, --report, "
+                             "--strict, --gui and --cpu-mhz", a);
+        }
     }
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR)
-            return -1;
+    if (o.gui && !getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY")) {
+        fprintf(stderr, "photon-sim: --gui: no display (DISPLAY is not set); running headless\n");
+        o.gui = false;
     }
+    if (o.gui)
+        o.jobs = 1; /* one window at a time, paced to real time */
+    status = run_scenarios(files, count, &o);
+    free(files);
     return status;
-}
-
-/* led-timeline.png and .html for people; a run is still good without them. */
-static void draw_timeline(const char *report)
-{
-    char tool[PATH_MAX];
-
-    if (find_tool("PHOTON_SIM_TIMELINE", "../gui/photon-timeline", tool, sizeof tool) != 0) {
-        fprintf(stderr, "photon-sim: warning: photon-timeline not found (%s); no timeline "
-                "picture\n", tool);
-        return;
-    }
-    char *argv[] = {tool, (char *)report, NULL};
-    int status = run_program(argv);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        fprintf(stderr, "photon-sim: warning: drawing the LED timeline failed\n");
-    else
-        fprintf(stderr, "photon-sim: LED timeline: %s/led-timeline.png\n", report);
 }
 
 int cmd_run(int argc, char **argv)
 {
+    if (argc == 1) {
+        char *default_argv[] = {argv[0], DEFAULT_SCENARIO, NULL};
+        return run_scenario_files(2, default_argv);
+    }
+    for (int i = 1; i < argc; i++)
+        if (is_scenario_file(argv[i]))
+            return run_scenario_files(argc, argv);
+
     const char *firmware = NULL, *app = NULL, *image = "photon-flash.bin";
     const char *until = "30", *report = "photon-report", *seed = "0", *uid = NULL;
     const char *wifi = NULL, *cpu_mhz = "125", *pcap = NULL, *cloud = "photon-cloud";
@@ -284,14 +305,12 @@ int cmd_run(int argc, char **argv)
     }
     char *end;
     double until_s = strtod(until, &end);
+    int shift;
     if (*end || until_s <= 0)
         return sim_usage("run", synopsis, "--until %s: expected a positive number of seconds",
                          until);
-    double mhz = strtod(cpu_mhz, &end);
-    if (*end || mhz < 1 || mhz > 1000)
+    if (parse_cpu_mhz(cpu_mhz, &shift) != 0)
         return sim_usage("run", synopsis, "--cpu-mhz %s: expected 1 to 1000", cpu_mhz);
-    /* icount: each instruction takes 2^shift ns of virtual time. */
-    int shift = (int)lround(log2(1000.0 / mhz));
     char icount[64];
     strtoull(seed, &end, 0);
     if (*end || !*seed)

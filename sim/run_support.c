@@ -1,0 +1,88 @@
+/* Running the machine and its helper programs (run_support.h). */
+#include "run_support.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/*
+ * A program built beside photon-sim: $ENV_NAME if set, else RELATIVE to the
+ * folder photon-sim lives in (build/sim).
+ */
+int find_tool(const char *env_name, const char *relative, char *out, size_t size)
+{
+    const char *env = getenv(env_name);
+    char self[PATH_MAX];
+    ssize_t n;
+
+    if (env && *env) {
+        snprintf(out, size, "%s", env);
+        return access(out, X_OK);
+    }
+    n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n < 0)
+        return -1;
+    self[n] = 0;
+    *strrchr(self, '/') = 0;
+    if ((size_t)snprintf(out, size, "%.*s/%s", PATH_MAX - 64, self, relative) >= size)
+        return -1;
+    return access(out, X_OK);
+}
+
+/* Append ",name=value" to a QEMU option string, doubling commas in value. */
+void append_option(char *buf, size_t size, const char *name, const char *value)
+{
+    size_t len = strlen(buf);
+
+    len += snprintf(buf + len, size > len ? size - len : 0, ",%s=", name);
+    for (const char *c = value; *c && len + 2 < size; c++) {
+        buf[len++] = *c;
+        if (*c == ',')
+            buf[len++] = ',';
+    }
+    buf[len < size ? len : size - 1] = 0;
+}
+
+int run_program(char *const argv[])
+{
+    fflush(stdout);     /* what we printed comes before what the child prints */
+    pid_t pid = fork();
+    int status;
+
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        execv(argv[0], argv);
+        fprintf(stderr, "photon-sim: cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR)
+            return -1;
+    }
+    return status;
+}
+
+/* led-timeline.png and .html for people; a run is still good without them. */
+void draw_timeline(const char *report)
+{
+    char tool[PATH_MAX];
+
+    if (find_tool("PHOTON_SIM_TIMELINE", "../gui/photon-timeline", tool, sizeof tool) != 0) {
+        fprintf(stderr, "photon-sim: warning: photon-timeline not found (%s); no timeline "
+                "picture\n", tool);
+        return;
+    }
+    char *argv[] = {tool, (char *)report, NULL};
+    int status = run_program(argv);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fprintf(stderr, "photon-sim: warning: drawing the LED timeline failed\n");
+    else
+        fprintf(stderr, "photon-sim: LED timeline: %s/led-timeline.png\n", report);
+}
+

@@ -1,0 +1,22 @@
+/* What photon-sim run needs around the machine, for one run or a scenario
+ * library: finding the programs built beside it, starting them, and drawing
+ * a report's LED timeline. */
+#ifndef PHOTON_SIM_RUN_SUPPORT_H
+#define PHOTON_SIM_RUN_SUPPORT_H
+
+#include <stddef.h>
+
+/* A program built beside photon-sim: $ENV_NAME if set, else RELATIVE to the
+ * folder photon-sim lives in (build/sim). 0 if it is there and executable. */
+int find_tool(const char *env_name, const char *relative, char *out, size_t size);
+
+/* Append ",name=value" to a QEMU option string, doubling commas in value. */
+void append_option(char *buf, size_t size, const char *name, const char *value);
+
+/* Runs argv to completion; its wait status, or -1. */
+int run_program(char *const argv[]);
+
+/* led-timeline.png and .html in the report folder; a warning if that fails. */
+void draw_timeline(const char *report);
+
+#endif
