@@ -249,9 +249,10 @@ static void photon_machine_init(MachineState *ms)
 {
     PhotonMachineState *m = PHOTON_MACHINE(ms);
     /* Default device identity, a plausible STM32 UID. */
-    uint8_t uid[STM32F205RG_UID_BYTES] = {
+    static const uint8_t default_uid[STM32F205RG_UID_BYTES] = {
         0x32, 0x00, 0x1f, 0x00, 0x0c, 0x47, 0x34, 0x33, 0x37, 0x33, 0x34, 0x37,
     };
+    uint8_t *uid = m->uid;
     DeviceState *soc;
     DeviceState *gpio_a, *gpio_c;
     double until_s = 0;
@@ -261,6 +262,7 @@ static void photon_machine_init(MachineState *ms)
                      "(create one with `photon-sim flash`)");
         exit(1);
     }
+    memcpy(uid, default_uid, sizeof(default_uid));
     if (m->uid_hex && !parse_uid(m->uid_hex, uid, &error_fatal)) {
         exit(1);
     }

@@ -57,6 +57,7 @@ struct PhotonMachineState {
     char *control_chardev;      /* chardev id of the control channel */
     char *scenario_file;        /* a scenario to run (photon_scenario.h) */
     PhotonScenario *scenario;
+    uint8_t uid[STM32F205RG_UID_BYTES];
     uint64_t seed;
     bool strict;
 };

@@ -15,6 +15,7 @@
 #include "hw/irq.h"
 #include "hw/photon/board/photon_scenario_internal.h"
 #include "hw/photon/sim/scenario/rule_text.h"
+#include "hw/photon/sim/key_recipes.h"
 
 /* How long a scenario's `reset` holds the RESET button down. */
 #define RESET_PRESS_NS (100 * SCALE_MS)
@@ -61,9 +62,6 @@ static bool check_step(PhotonScenario *sc, const struct scn_step *step, Error **
     case SCN_ACTION_SERIAL_WRITE:
         return refuse(sc, step->loc, errp, scn_action_name(a->kind),
                       "USART1 input from scenarios comes with the serial watcher");
-    case SCN_ACTION_KEYS:
-        return refuse(sc, step->loc, errp, scn_action_name(a->kind),
-                      "key recipes on a running device come with `photon-sim keys`");
     case SCN_ACTION_DNS_FAULT:
         if (a->dns_fault.kind == SCN_DNS_FAULT_DELAY) {
             return refuse(sc, a->dns_fault.loc, errp, "DNS delay",
@@ -576,6 +574,54 @@ static void set_cloud_fault(PhotonScenario *sc, const struct scn_cloud_fault *fa
     }
 }
 
+/*
+ * What `particle keys ...` does to a device in DFU mode, done to the flash as it is
+ * and to the in-process cloud's registry. New keys come from the scenario's seed and
+ * the step, so a run repeats. The firmware notices at its next reset, as on hardware.
+ */
+static void run_keys_recipe(PhotonScenario *sc, const struct scn_step *step)
+{
+    static const char *const names[] = {
+        [SCN_KEYS_DOCTOR] = "doctor", [SCN_KEYS_NEW] = "new",
+        [SCN_KEYS_SEND] = "send", [SCN_KEYS_SERVER] = "server",
+    };
+    STM32F2FlashState *flash = &sc->m->soc.flash;
+    cloud_server *cloud = sc->m->network.cloud;
+    uint8_t *contents = stm32f2_flash_contents(flash);
+    uint8_t spki[CLOUD_SERVER_SPKI_LEN];
+    g_autofree char *seed = g_strdup_printf("scenario %" PRIu64 " step %td", sc->scn->seed,
+                                            step - sc->scn->steps);
+    key_recipe_result result;
+    sim_error err;
+    int rc = -1;
+
+    switch (step->action.keys) {
+    case SCN_KEYS_DOCTOR:
+        rc = key_recipe_doctor(contents, cloud_server_registry(cloud), sc->m->uid, seed,
+                               &result, &err);
+        break;
+    case SCN_KEYS_NEW:
+        rc = key_recipe_new(contents, seed, &result, &err);
+        break;
+    case SCN_KEYS_SEND:
+        rc = key_recipe_send(contents, cloud_server_registry(cloud), sc->m->uid, &result, &err);
+        break;
+    case SCN_KEYS_SERVER:
+        rc = cloud_server_public_key_spki(cloud, spki) == 0
+             ? key_recipe_server(contents, spki, SERVER_DEFAULT_DOMAIN, SERVER_DEFAULT_PORT,
+                                 &result, &err)
+             : sim_fail(&err, "the cloud has no server key");
+        break;
+    }
+    /* a recipe writes the DCT sectors (copy-on-write) or nothing */
+    stm32f2_flash_contents_changed(flash, DCT_AREA_FLASH_OFFSET, DCT_AREA_SIZE);
+    if (rc != 0) {
+        log_event(sc, "keys %s failed: %s", names[step->action.keys], err.msg);
+    } else {
+        log_event(sc, "keys %s done", names[step->action.keys]);
+    }
+}
+
 void photon_scenario_execute(PhotonScenario *sc, const struct scn_step *step)
 {
     const struct scn_action *a = &step->action;
@@ -651,6 +697,8 @@ void photon_scenario_execute(PhotonScenario *sc, const struct scn_step *step)
         break;
     }
     case SCN_ACTION_KEYS:
+        run_keys_recipe(sc, step);
+        break;
     case SCN_ACTION_USB_UNPLUG:
     case SCN_ACTION_USB_PLUG:
     case SCN_ACTION_SERIAL_WRITE:

@@ -92,6 +92,16 @@ static void flash_persist(STM32F2FlashState *s, uint32_t offset, uint32_t len)
     }
 }
 
+uint8_t *stm32f2_flash_contents(STM32F2FlashState *s)
+{
+    return memory_region_get_ram_ptr(&s->array);
+}
+
+void stm32f2_flash_contents_changed(STM32F2FlashState *s, uint32_t offset, uint32_t len)
+{
+    flash_persist(s, offset, len);
+}
+
 static void flash_erase_sector(STM32F2FlashState *s, unsigned sector)
 {
     uint8_t *mem = memory_region_get_ram_ptr(&s->array);

@@ -36,4 +36,12 @@ struct STM32F2FlashState {
     uint64_t ignored_stores;    /* stores to flash without PG (e.g. NULL writes) */
 };
 
+/*
+ * The array's contents, for what changes flash from outside the chip (a scenario's
+ * `keys` recipe, as particle-cli does over DFU). After changing them, call
+ * stm32f2_flash_contents_changed() so the CPU and the backing file see it.
+ */
+uint8_t *stm32f2_flash_contents(STM32F2FlashState *s);
+void stm32f2_flash_contents_changed(STM32F2FlashState *s, uint32_t offset, uint32_t len);
+
 #endif

@@ -27,7 +27,7 @@
 
 static const char synopsis[] =
     "  photon-sim run [SCENARIO.yaml...] [-j N] [--junit FILE] [--report DIR] [--strict]\n"
-    "                 [--gui] [--cpu-mhz MHZ]\n"
+    "                 [--gui] [--cpu-mhz MHZ] [--check]\n"
     "  photon-sim run [--firmware 2.2.0|1.5.0|0.5.2|DIR] [--app tinker|doctor|FILE.bin]\n"
     "                 [--flash IMAGE] [--until SECONDS] [--report DIR] [--seed N]\n"
     "                 [--uid HEX24] [--wifi SSID:PASSPHRASE] [--strict] [--gui]\n"
@@ -41,6 +41,7 @@ static const char synopsis[] =
     "                 (" DEFAULT_SCENARIO ").\n"
     "  -j N           run N scenarios at once (default 1)\n"
     "  --junit FILE   write the scenarios' results as JUnit XML\n"
+    "  --check        only check the scenario files (errors and warnings), run nothing\n"
     "\n"
     "  --firmware X   put Device OS X (bootloader, system parts) into the image\n"
     "  --app X        put this user part into the image (tinker, doctor or a file)\n"
@@ -201,6 +202,8 @@ static int run_scenario_files(int argc, char **argv)
             files[count++] = a;
         } else if (!strcmp(a, "--strict")) {
             o.strict = true;
+        } else if (!strcmp(a, "--check")) {
+            o.check_only = true;
         } else if (!strcmp(a, "--gui")) {
             o.gui = true;
         } else if ((!strcmp(a, "-j") || !strcmp(a, "--jobs")) && has_value) {

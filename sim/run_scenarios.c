@@ -397,6 +397,12 @@ int run_scenarios(const char *const *files, size_t count, const scenario_options
         status = EXIT_INVALID;
         goto out;
     }
+    if (o->check_only) {
+        for (size_t i = 0; i < count; i++)
+            printf("%s: ok (%zu steps, %zu expectations)\n", files[i], runs[i].scn->step_count,
+                   runs[i].scn->expectation_count);
+        goto out;
+    }
     if (find_tool("PHOTON_SIM_QEMU", "../qemu-system-arm", qemu, sizeof qemu) != 0) {
         fprintf(stderr, "photon-sim: error: cannot find qemu-system-arm with the photon machine "
                 "(%s); build it with scripts/setup.sh or set PHOTON_SIM_QEMU\n", qemu);

@@ -13,6 +13,7 @@ typedef struct scenario_options {
     unsigned jobs;       /* scenarios run at once */
     bool strict;         /* an unmodelled register access fails the run */
     bool gui;            /* show the board (one scenario at a time) */
+    bool check_only;     /* parse and lint, run nothing */
     int icount_shift;    /* virtual ns per instruction = 2^shift */
 } scenario_options;
 
