@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,27 @@ typedef struct scenario_run {
     double ended;           /* virtual seconds */
     char timestamp[32];
 } scenario_run;
+
+/* Machines still running, so that an interrupted photon-sim does not leave them behind. */
+static volatile pid_t running_pids[64];
+
+static void stop_machines(int signo)
+{
+    for (size_t i = 0; i < sizeof running_pids / sizeof running_pids[0]; i++)
+        if (running_pids[i] > 0)
+            kill(running_pids[i], SIGTERM);
+    signal(signo, SIG_DFL);
+    raise(signo);
+}
+
+static void track_pid(pid_t pid, pid_t replace)
+{
+    for (size_t i = 0; i < sizeof running_pids / sizeof running_pids[0]; i++)
+        if (running_pids[i] == replace) {
+            running_pids[i] = pid;
+            return;
+        }
+}
 
 static double elapsed(const struct timespec *since)
 {
@@ -178,6 +200,7 @@ static int start(scenario_run *run, const char *qemu, const scenario_options *o)
     }
     close(pipe_fds[1]);
     run->out_fd = pipe_fds[0];
+    track_pid(run->pid, 0);
     return 0;
 }
 
@@ -414,6 +437,9 @@ int run_scenarios(const char *const *files, size_t count, const scenario_options
         goto out;
     }
     clock_gettime(CLOCK_MONOTONIC, &started);
+    signal(SIGINT, stop_machines);
+    signal(SIGTERM, stop_machines);
+    signal(SIGPIPE, SIG_IGN); /* a closed stdout must not orphan the machines */
     while (next < count || running) {
         /* start what the job count allows */
         while (next < count && running < o->jobs) {
@@ -437,6 +463,7 @@ int run_scenarios(const char *const *files, size_t count, const scenario_options
             scenario_run *run = &runs[active[i]];
             if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) && !drain(run, prefix, verbose)) {
                 waitpid(run->pid, &run->status, 0);
+                track_pid(0, run->pid);
                 finish(run);
                 active[i] = active[running - 1];
                 fds[i] = fds[running - 1];
