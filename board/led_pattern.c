@@ -25,6 +25,7 @@
 #include <string.h>
 
 #define NS_PER_MS 1000000LL
+#define MIN_I64(a, b) ((a) < (b) ? (a) : (b))
 
 /* What Device OS does (services/src/led_service.cpp, system_task.cpp, panic.c). */
 #define SERVICE_STEP_MS 25.0           /* led_update() runs every 25 ms of SysTick */
@@ -1181,6 +1182,31 @@ void led_pattern_flush(struct led_pattern_classifier *cls, int64_t time_ns)
     close_showing(cls, cls->now_ns);
     process(cls, true);
     cls->finished = true;
+}
+
+int64_t led_pattern_horizon(const struct led_pattern_classifier *cls)
+{
+    int64_t horizon;
+
+    if (!cls || cls->finished) {
+        return INT64_MAX;
+    }
+    /* Patterns are reported in start order, from the front of the queue; an
+     * unexplained stretch may still be reported as irregular from its start. */
+    horizon = cls->now_ns;
+    const struct segment *front = seg_at(cls, 0);
+    if (front) {
+        /* A pattern may begin in the segment just before the front (a blink's first
+         * lit half) or a service step before the front (a fade's first step); two
+         * steps of margin keep the horizon from moving back as the front advances. */
+        const struct segment *lead = adjacent_prev(cls, front);
+        int64_t earliest = lead ? MIN_I64(lead->start_ns, front->start_ns) : front->start_ns;
+        horizon = MIN_I64(horizon, earliest - 2 * (int64_t)(SERVICE_STEP_MS * NS_PER_MS));
+    }
+    if (cls->run.active && !cls->run.reported) {
+        horizon = MIN_I64(horizon, cls->run.start_ns);
+    }
+    return horizon;
 }
 
 bool led_pattern_current(const struct led_pattern_classifier *cls,

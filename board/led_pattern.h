@@ -156,6 +156,14 @@ void led_pattern_advance(struct led_pattern_classifier *cls, int64_t time_ns);
 void led_pattern_flush(struct led_pattern_classifier *cls, int64_t time_ns);
 
 /*
+ * No pattern reported from now on begins before this time: the start of the
+ * oldest colour change nothing has explained yet (INT64_MAX once flushed).
+ * Whoever waits for "no such pattern began before T" can stop waiting when
+ * the horizon passes T, instead of allowing for the classifier's worst delay.
+ */
+int64_t led_pattern_horizon(const struct led_pattern_classifier *cls);
+
+/*
  * The pattern showing now, with the timings and cycles measured over all
  * of it so far (a breathing's period_ms becomes the mean peak-to-peak time
  * once a full period has been seen). False when none is (between patterns,

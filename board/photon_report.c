@@ -114,9 +114,10 @@ static void report_pattern_event(void *opaque, const struct led_pattern_event *e
 }
 
 void photon_report_set_pattern_observer(PhotonReport *r, PhotonReportPatternFn fn,
-                                        void *opaque)
+                                        PhotonReportHorizonFn horizon, void *opaque)
 {
     r->pattern_observer = fn;
+    r->horizon_observer = horizon;
     r->pattern_observer_opaque = opaque;
 }
 
@@ -131,6 +132,9 @@ static void report_classify_tick(void *opaque)
     int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
 
     led_pattern_advance(r->classifier, now);
+    if (r->horizon_observer) {
+        r->horizon_observer(r->pattern_observer_opaque, led_pattern_horizon(r->classifier));
+    }
     timer_mod(r->classify_tick, now + CLASSIFY_TICK_NS);
 }
 

@@ -16,6 +16,8 @@
 /* A pattern the classifier named: it began at start_ns; now is observed_ns. */
 typedef void (*PhotonReportPatternFn)(void *opaque, int64_t start_ns, int64_t observed_ns,
                                       const char *name);
+/* Every classifier tick: no pattern reported later begins before horizon_ns. */
+typedef void (*PhotonReportHorizonFn)(void *opaque, int64_t horizon_ns);
 
 typedef struct PhotonReport {
     char *dir;
@@ -32,6 +34,7 @@ typedef struct PhotonReport {
     struct led_pattern_event current;
     Notifier exit_notifier;
     PhotonReportPatternFn pattern_observer;
+    PhotonReportHorizonFn horizon_observer;
     void *pattern_observer_opaque;
 } PhotonReport;
 
@@ -45,7 +48,7 @@ void photon_report_set_exit_reason(PhotonReport *r, const char *reason);
 /* A line of network or cloud diagnostics, for cloud.log. */
 void photon_report_cloud_line(PhotonReport *r, int64_t t_ns, const char *line);
 void photon_report_set_pattern_observer(PhotonReport *r, PhotonReportPatternFn fn,
-                                        void *opaque);
+                                        PhotonReportHorizonFn horizon, void *opaque);
 /* The run ends at t_ns: the classifier reports what it has seen long enough. */
 void photon_report_flush_patterns(PhotonReport *r, int64_t t_ns);
 /* The pattern the LED shows now, or NULL; valid until the next call. */

@@ -104,6 +104,15 @@ static void pattern_seen(void *opaque, int64_t start_ns, int64_t observed_ns, co
     FEED(sc, scn_session_pattern(sc->session, start_ns, observed_ns, name));
 }
 
+static void pattern_horizon(void *opaque, int64_t horizon_ns)
+{
+    PhotonScenario *sc = opaque;
+
+    if (horizon_ns > 0) {
+        FEED(sc, scn_session_pattern_horizon(sc->session, horizon_ns));
+    }
+}
+
 void photon_scenario_frame_seen(PhotonScenario *sc, const uint8_t *frame, size_t len)
 {
     char text[SCN_OBSERVATION_TEXT_MAX];
@@ -359,7 +368,7 @@ bool photon_scenario_start(PhotonScenario *sc, Error **errp)
     }
     sc->wall_start_us = g_get_monotonic_time();
     sc->deadline_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, deadline_reached, sc);
-    photon_report_set_pattern_observer(&sc->m->report, pattern_seen, sc);
+    photon_report_set_pattern_observer(&sc->m->report, pattern_seen, pattern_horizon, sc);
     fprintf(stderr, "%10.3f s  scenario \"%s\" (%s, seed %" PRIu64 ", %zu steps, "
             "%zu expectations)\n", 0.0, sc->scn->name, sc->scn->file, sc->scn->seed,
             sc->scn->step_count, sc->scn->expectation_count);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <mbedtls/pk.h>
 #include <mbedtls/sha256.h>
@@ -349,6 +350,65 @@ static int wifi_and_ip(const struct scn_scenario *scn, uint8_t *flash, sim_error
 
 /* ---- the cloud ---- */
 
+/*
+ * A generated cloud key depends only on the seed, and RSA-2048 generation takes
+ * seconds: ~/.cache/photon-sim/cloud-keys keeps one per seed label so that a library
+ * (or a thousand brownout runs) does not generate the same key again and again.
+ */
+static bool cached_key_path(const char *label, char *out, size_t size)
+{
+    const char *base = getenv("PHOTON_SIM_CACHE"), *home = getenv("HOME");
+    uint8_t hash[32];
+    char name[17], versioned[160];
+
+    /* bump the version when key generation changes, so old keys are not reused */
+    snprintf(versioned, sizeof versioned, "cloud-key-v1 %s", label);
+    mbedtls_sha256_ret((const uint8_t *)versioned, strlen(versioned), hash, 0);
+    for (int i = 0; i < 8; i++)
+        snprintf(name + 2 * i, 3, "%02x", hash[i]);
+    if (base && *base)
+        return (size_t)snprintf(out, size, "%s/cloud-keys/%s.pem", base, name) < size;
+    if (home && *home)
+        return (size_t)snprintf(out, size, "%s/.cache/photon-sim/cloud-keys/%s.pem", home,
+                                name) < size;
+    return false;
+}
+
+static void copy_file(const char *from, const char *to)
+{
+    uint8_t *data;
+    size_t length;
+    sim_error ignored;
+
+    if (util_read_file(from, 64 * 1024, &data, &length, &ignored) == 0) {
+        util_write_file_atomic(to, data, length, &ignored);
+        free(data);
+    }
+}
+
+static void reuse_cached_key(const char *label, const char *cloud_dir)
+{
+    char cached[PATH_MAX], target[PATH_MAX + 64];
+
+    snprintf(target, sizeof target, "%s/%s", cloud_dir, CLOUD_SERVER_KEY_FILE);
+    if (access(target, F_OK) != 0 && cached_key_path(label, cached, sizeof cached))
+        copy_file(cached, target);
+}
+
+static void keep_cached_key(const char *label, const char *cloud_dir)
+{
+    char cached[PATH_MAX], source[PATH_MAX + 64];
+
+    if (!cached_key_path(label, cached, sizeof cached))
+        return;
+    char *slash = strrchr(cached, '/');
+    *slash = 0;
+    mkdir(cached, 0755); /* the cache's parent exists once setup has run; best effort */
+    *slash = '/';
+    snprintf(source, sizeof source, "%s/%s", cloud_dir, CLOUD_SERVER_KEY_FILE);
+    copy_file(source, cached);
+}
+
 static int cloud_key(const struct scn_scenario *scn, const char *cloud_dir,
                      uint8_t spki[SERVER_KEY_SPKI_SIZE], sim_error *err)
 {
@@ -387,9 +447,12 @@ static int cloud_key(const struct scn_scenario *scn, const char *cloud_dir,
         }
     } else {
         seed_label(scn, "cloud key", label, sizeof label);
+        reuse_cached_key(label, cloud_dir);
         cloud_rng_init(&rng, (const uint8_t *)label, strlen(label));
         rc = cloud_server_key_load_or_create(&pk, cloud_dir, &rng, &created, error, sizeof error);
         cloud_rng_free(&rng);
+        if (rc == 0 && created)
+            keep_cached_key(label, cloud_dir);
     }
     if (rc == 0)
         rc = cloud_server_key_spki(&pk, spki, error, sizeof error);
