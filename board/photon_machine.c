@@ -156,6 +156,13 @@ static void photon_network_line(void *opaque, int64_t t_ns, const char *line)
     photon_report_cloud_line(&m->report, t_ns, line);
 }
 
+static void photon_wifi_line(void *opaque, const char *line)
+{
+    PhotonMachineState *m = opaque;
+
+    photon_report_cloud_line(&m->report, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL), line);
+}
+
 static void photon_cloud_notice(void *opaque, const cloud_notice *notice)
 {
     PhotonMachineState *m = opaque;
@@ -326,6 +333,7 @@ static void photon_machine_init(MachineState *ms)
     qdev_prop_set_uint64(DEVICE(&m->wifi), "seed", m->seed);
     qdev_realize(DEVICE(&m->wifi), NULL, &error_fatal);
     bcm43362_card_plug(&m->wifi, STM32F2_SDIO(m->soc.sdio));
+    bcm43362_card_set_log(&m->wifi, photon_wifi_line, m);
     if (m->access_point && !photon_add_access_point(m, m->access_point, &error_fatal)) {
         exit(1);
     }

@@ -53,7 +53,18 @@ static void card_eth_to_network(void *opaque, const uint8_t *frame, size_t len)
 
 static void card_log(void *opaque, const char *msg)
 {
+    Bcm43362CardState *s = opaque;
+
     trace_bcm43362_log(msg);
+    if (s->log) {
+        s->log(s->log_opaque, msg);
+    }
+}
+
+void bcm43362_card_set_log(Bcm43362CardState *s, Bcm43362Log log, void *opaque)
+{
+    s->log = log;
+    s->log_opaque = opaque;
 }
 
 static const struct bcm43362_host_ops card_host_ops = {

@@ -17,6 +17,7 @@ OBJECT_DECLARE_SIMPLE_TYPE(Bcm43362CardState, BCM43362_CARD)
 
 /* Where the chip's Ethernet frames go (the simulated network). */
 typedef void (*Bcm43362NetworkSend)(void *opaque, const uint8_t *frame, size_t len);
+typedef void (*Bcm43362Log)(void *opaque, const char *message);
 
 struct Bcm43362CardState {
     DeviceState parent_obj;
@@ -27,8 +28,12 @@ struct Bcm43362CardState {
 
     Bcm43362NetworkSend network_send;
     void *network_opaque;
+    Bcm43362Log log;
+    void *log_opaque;
 };
 
+/* The chip's diagnostics (scans, joins, what it does not model), besides the trace. */
+void bcm43362_card_set_log(Bcm43362CardState *s, Bcm43362Log log, void *opaque);
 void bcm43362_card_plug(Bcm43362CardState *s, STM32F2SdioState *host);
 void bcm43362_card_set_network(Bcm43362CardState *s, Bcm43362NetworkSend send,
                                void *opaque);

@@ -6,6 +6,7 @@
  * small table; bcm43362.c arms the host timer for the earliest one.  Join event order and
  * timing: reference §4.3/§4.4; link loss §4.5; scan §4.6; data §5.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "bcm43362_priv.h"
@@ -359,6 +360,36 @@ static void send_scan_result(bcm43362 *chip, const struct bcm43362_ap *ap, uint1
 
 /* wl_escan_params_t: version@0 action@4 sync_id@6, wl_scan_params_t@8: ssid{len@8, ssid@12},
  * ..., channel_num@68 (low 16 bits = count), channel_list@72 (u16 chanspecs). */
+/* One line per scan, naming what it will find: a person (or a test) can see what the
+ * firmware was offered, e.g. in listening mode. */
+static void log_scan(bcm43362 *chip, const uint8_t *ssid, uint32_t ssid_len,
+                     const bool *channel_wanted)
+{
+    char line[512];
+    size_t n = 0;
+    unsigned found = 0;
+
+    n += snprintf(line + n, sizeof line - n, "bcm43362: escan%s%.*s%s:", ssid_len ? " for \"" : "",
+                  (int)ssid_len, ssid_len ? (const char *)ssid : "", ssid_len ? "\"" : "");
+    for (uint8_t i = 0; i < BCM43362_MAX_APS; i++) {
+        const struct wl_ap_slot *slot = &chip->s.aps[i];
+        if (!slot->used || (channel_wanted && (slot->ap.channel >= 15 || !channel_wanted[slot->ap.channel])) ||
+            (ssid_len && !ssid_equals(&slot->ap, ssid, ssid_len))) {
+            continue;
+        }
+        found++;
+        if (n < sizeof line) {
+            n += snprintf(line + n, sizeof line - n, " \"%s\" (channel %u, %d dBm, %s)", slot->ap.ssid,
+                          slot->ap.channel, slot->ap.rssi_dbm,
+                          slot->ap.security == BCM43362_SECURITY_OPEN ? "open" : "WPA2-PSK");
+        }
+    }
+    if (!found && n < sizeof line) {
+        snprintf(line + n, sizeof line - n, " no access point in range");
+    }
+    chip_log(chip, "%s", line);
+}
+
 int wl_escan(bcm43362 *chip, const uint8_t *p, size_t len)
 {
     struct wl_state *wl = &chip->s.wl;
@@ -433,6 +464,7 @@ int wl_escan(bcm43362 *chip, const uint8_t *p, size_t len)
             t += SCAN_RESULT_INTERVAL_NS;
         }
     }
+    log_scan(chip, ssid, ssid_len, channel_count ? channel_wanted : NULL);
     struct wl_action *done = schedule(chip, OWNER_SCAN, ACT_SCAN_DONE, any ? last + SCAN_DONE_DELAY_NS : t);
     if (done) {
         done->sync_id = sync_id;
