@@ -92,10 +92,6 @@ bool photon_scenario_world_check(PhotonScenario *sc, Error **errp)
                           "use a rule {protocol: udp, port: 53, action: {delay: T}}");
         }
     }
-    if (scn->network.dhcp.fault == SCN_DHCP_FAULT_NAK) {
-        return refuse(sc, (struct scn_loc){ 0, 0 }, errp, "network.dhcp.fault: nak",
-                      "the simulated router's DHCP server does not refuse requests");
-    }
     for (size_t i = 0; i < scn->step_count; i++) {
         if (!check_step(sc, &scn->steps[i], errp)) {
             return false;
@@ -185,6 +181,7 @@ void photon_scenario_world_network(PhotonScenario *sc)
     c->dhcp_pool_start = n->dhcp.first;
     c->dhcp_pool_size = MIN(100u, last_host - n->dhcp.first + 1);
     c->dhcp_lease_seconds = n->dhcp.lease / SCN_NS_PER_SECOND;
+    c->dhcp_nak_requests = n->dhcp.fault == SCN_DHCP_FAULT_NAK;
     net->dhcp_latency_ms = n->dhcp.delay / SCN_NS_PER_MS;
     net->reject_unknown_devices = sc->scn->cloud.reject_unknown;
     for (size_t i = 0; i < sc->scn->cloud.fault_count; i++) {

@@ -292,6 +292,11 @@ static bool handle_request(dhcp_server *s, uint64_t now_ns, const client_message
     pool_slot *slot;
 
     s->stats.requests++;
+    if (s->config.nak_requests && (!c->has_server_id || c->server_id == s->config.server_ip)) {
+        s->stats.naks++;
+        build_reply(s, c, DHCP_NAK, 0, false, r);
+        return true;
+    }
     if (c->has_server_id) {
         /* SELECTING: the client picked an offer */
         if (c->server_id != s->config.server_ip) {

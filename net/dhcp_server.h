@@ -40,6 +40,9 @@ typedef struct dhcp_server_config {
      * clear, as libslirp does (the real firmware was seen to take those); false follows
      * RFC 2131 §4.1 and unicasts to yiaddr. */
     bool broadcast_replies;
+    /* Fault: refuse every REQUEST addressed to us with a NAK (a router whose pool or
+     * configuration is broken); DISCOVERs are still offered an address. */
+    bool nak_requests;
 } dhcp_server_config;
 
 typedef struct dhcp_reply {

@@ -860,6 +860,7 @@ netsim *netsim_new(const netsim_config *config, const netsim_host_ops *host, cha
         dc.pool_size = config->dhcp_pool_size;
         dc.lease_seconds = config->dhcp_lease_seconds;
         dc.broadcast_replies = true;
+        dc.nak_requests = config->dhcp_nak_requests;
         net->dhcp = dhcp_server_new(&dc);
         if (!net->dhcp) {
             fail(error, error_size, "DHCP pool must lie on the LAN and not hold the gateway");

@@ -58,6 +58,7 @@ typedef struct netsim_config {
     uint32_t dhcp_pool_start;   /* 192.168.1.100 */
     uint32_t dhcp_pool_size;    /* 100 */
     uint32_t dhcp_lease_seconds; /* 86400 */
+    bool dhcp_nak_requests;      /* fault: every REQUEST is refused (false) */
 
     /* the internet */
     uint32_t cloud_address;  /* 52.0.0.10: what device.spark.io resolves to */

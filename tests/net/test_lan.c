@@ -125,6 +125,29 @@ START_TEST(lease_is_stable_per_mac_and_pool_moves_on)
 }
 END_TEST
 
+START_TEST(a_router_that_naks_offers_but_never_binds)
+{
+    netsim_config cfg;
+    harness *h;
+    tf_parsed p;
+
+    netsim_config_default(&cfg);
+    cfg.dhcp_nak_requests = true;
+    h = harness_new(&cfg);
+    send_dhcp(h, TF_DEVICE_MAC, 1, 0, 0, 0);
+    ck_assert(next_dhcp(h, &p));
+    ck_assert_uint_eq(message_type(&p), 2); /* OFFER */
+    send_dhcp(h, TF_DEVICE_MAC, 3, 0, A4(192, 168, 1, 100), A4(192, 168, 1, 1));
+    ck_assert(next_dhcp(h, &p));
+    ck_assert_uint_eq(message_type(&p), 6); /* NAK */
+    ck_assert_uint_eq(netsim_dhcp_lease_count(h->net), 0);
+    /* a REQUEST for another server is none of its business */
+    send_dhcp(h, TF_DEVICE_MAC, 3, 0, A4(192, 168, 1, 100), A4(192, 168, 1, 7));
+    ck_assert(!next_dhcp(h, &p));
+    harness_free(h);
+}
+END_TEST
+
 START_TEST(lease_time_and_subnet_are_configurable)
 {
     netsim_config cfg;
@@ -465,6 +488,7 @@ int main(void)
 
     tcase_add_test(tc, discover_offer_request_ack);
     tcase_add_test(tc, lease_is_stable_per_mac_and_pool_moves_on);
+    tcase_add_test(tc, a_router_that_naks_offers_but_never_binds);
     tcase_add_test(tc, lease_time_and_subnet_are_configurable);
     tcase_add_test(tc, lease_expires_on_the_virtual_clock);
     tcase_add_test(tc, dhcp_can_be_switched_off);
