@@ -102,6 +102,7 @@ static void photon_power_loss(void *opaque)
     photon_report_event(&m->report, now, "power lost");
     stm32f2_rcc_power_loss(&m->soc.rcc);
     qemu_set_irq(qdev_get_gpio_in_named(m->soc.rtc, "power-loss", 0), 1);
+    qemu_set_irq(qdev_get_gpio_in_named(DEVICE(&m->soc.flash), "power-loss", 0), 1);
     memset(memory_region_get_ram_ptr(&m->soc.bkpsram), 0,
            memory_region_size(&m->soc.bkpsram));
     if (qemu_cpu_is_self(first_cpu)) {

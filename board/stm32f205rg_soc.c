@@ -145,8 +145,12 @@ static void stm32f205rg_soc_realize(DeviceState *dev_soc, Error **errp)
     /* Background of the peripheral space: everything we do not model. */
     photon_unimp_create("peripheral-space", 0x40000000, 0x20000000, -1000);
 
-    /* Flash (file-backed) with its boot alias at 0, SRAM, backup SRAM. */
+    /*
+     * Flash (file-backed) with its boot alias at 0, SRAM, backup SRAM. The
+     * machine's seed also drives how a power loss tears a flash operation.
+     */
     qdev_prop_set_string(DEVICE(&s->flash), "filename", s->flash_file);
+    qdev_prop_set_uint64(DEVICE(&s->flash), "seed", s->rng_seed);
     if (!sysbus_realize(SYS_BUS_DEVICE(&s->flash), errp)) {
         return;
     }

@@ -8,9 +8,40 @@
  * at once, so the image persists across resets and runs and a killed QEMU
  * loses nothing the firmware had programmed.
  *
- * Operations complete immediately: BSY always reads 0 and EOP is never set,
- * because the firmware never enables EOPIE and its FLASH_GetStatus() treats
- * EOP as a programming error (WICED then spins forever after a DCT erase).
+ * Timing. A program or erase takes its typical datasheet time on the virtual
+ * clock (table below); FLASH_SR.BSY reads 1 until then, which is what
+ * FLASH_WaitForLastOperation() polls. EOP is never set: the firmware never
+ * enables EOPIE and its FLASH_GetStatus() treats EOP as a programming error
+ * (WICED then spins forever after a DCT erase).
+ *
+ * Accesses while BSY. On hardware any read of the array and any write to
+ * FLASH_CR or the array stalls the bus until the operation ends (RM0033,
+ * "Erase and program operations"). QEMU cannot stall a bus access, so:
+ * - array reads are served directly and return the contents from before the
+ *   operation (the change is applied in one piece when it completes);
+ * - a write to FLASH_CR or a program store completes the operation in flight
+ *   at once, then takes effect, as it would once the stall ended; the clock
+ *   has not advanced by the stall, which is counted (stalled_accesses).
+ * Firmware that polls BSY before its next access, as the StdPeriph driver
+ * does, sees exactly the hardware's behaviour.
+ *
+ * Tearing. The "power-loss" input (1 = power lost at this instant; also any
+ * system reset) interrupts the operation in flight, with the fraction f of
+ * its duration elapsed, and leaves the array the way interrupted NOR flash
+ * is left; the result is written to the backing file:
+ * - program: each bit the store had to clear (1 -> 0) has cleared with
+ *   probability f; bits are never set;
+ * - erase: the whole sector is erased at once, not address by address, and
+ *   cells finish at different times. Each 32-bit word gets a completion time
+ *   uniform over the operation and each of its cells one within +/- 5 % of
+ *   it: at f, words due before are all 0xFF, words due after keep their old
+ *   contents, words due around f have some of their 0 bits set. Bits only
+ *   go 0 -> 1.
+ * The draws come from the "seed" property, the operation's start time and
+ * address: the same seed gives the same torn bytes. Then FLASH_CR is locked
+ * and BSY clear (the chip is reset), and, after a power loss, the interface
+ * accepts nothing until the next reset (power on). README.md, "Power
+ * faults", gives the sources.
  *
  * Plain stores without PG are dropped, not faulted: Device OS performs stores
  * through NULL pointers (into the flash alias at 0) that real flash ignores.
@@ -20,8 +51,10 @@
 #include "qemu/osdep.h"
 #include "qemu/log.h"
 #include "qemu/module.h"
+#include "qemu/timer.h"
 #include "qemu/units.h"
 #include "qapi/error.h"
+#include "hw/irq.h"
 #include "hw/qdev-properties.h"
 #include "hw/registerfields.h"
 #include "migration/vmstate.h"
@@ -66,6 +99,31 @@ REG32(OPTCR, 0x14)
 /* Progress through a key register's unlock sequence. */
 enum { KEYS_NONE, KEYS_FIRST, KEYS_BLOCKED };
 
+/*
+ * Typical times from the STM32F205xx/STM32F207xx datasheet (DS6329),
+ * "Memory characteristics", table "Flash memory programming": tPROG is the
+ * same for every parallelism; erase times are indexed by FLASH_CR.PSIZE (x8,
+ * x16, x32, x64). x64 needs an external VPP the Photon does not have, so it
+ * is timed as x32.
+ */
+#define PROGRAM_TIME_NS (16 * SCALE_US)
+static const uint32_t erase_16k_ms[4] = { 400, 300, 250, 250 };
+static const uint32_t erase_64k_ms[4] = { 1200, 700, 550, 550 };
+static const uint32_t erase_128k_ms[4] = { 2000, 1300, 1000, 1000 };
+static const uint32_t mass_erase_ms[4] = { 16000, 11000, 8000, 8000 };
+
+/* The torn-operation model's fractions are in units of 1 / 2^24. */
+#define TEAR_ONE (1u << 24)
+/* Spread of the completion times of one word's cells during an erase. */
+#define TEAR_ERASE_SPREAD (TEAR_ONE / 10)
+
+static const char *const op_names[] = {
+    [STM32F2_FLASH_IDLE] = "idle",
+    [STM32F2_FLASH_PROGRAM] = "program",
+    [STM32F2_FLASH_SECTOR_ERASE] = "sector erase",
+    [STM32F2_FLASH_MASS_ERASE] = "mass erase",
+};
+
 /* F2 1 MiB sector map: 4 x 16K, 1 x 64K, 7 x 128K. */
 static void sector_bounds(unsigned sector, uint32_t *offset, uint32_t *size)
 {
@@ -79,6 +137,14 @@ static void sector_bounds(unsigned sector, uint32_t *offset, uint32_t *size)
         *offset = (sector - 4) * 128 * KiB;
         *size = 128 * KiB;
     }
+}
+
+static int64_t sector_erase_time_ns(unsigned sector, unsigned psize)
+{
+    const uint32_t *table = sector < 4 ? erase_16k_ms :
+                            sector == 4 ? erase_64k_ms : erase_128k_ms;
+
+    return (int64_t)table[psize] * SCALE_MS;
 }
 
 static void flash_persist(STM32F2FlashState *s, uint32_t offset, uint32_t len)
@@ -102,22 +168,248 @@ void stm32f2_flash_contents_changed(STM32F2FlashState *s, uint32_t offset, uint3
     flash_persist(s, offset, len);
 }
 
-static void flash_erase_sector(STM32F2FlashState *s, unsigned sector)
+/* Where the operation in flight acts: its first array offset and length. */
+static void op_extent(STM32F2FlashState *s, uint32_t *offset, uint32_t *size)
 {
-    uint8_t *mem = memory_region_get_ram_ptr(&s->array);
+    switch (s->op) {
+    case STM32F2_FLASH_PROGRAM:
+        *offset = s->op_offset;
+        *size = s->op_size;
+        break;
+    case STM32F2_FLASH_SECTOR_ERASE:
+        sector_bounds(s->op_sector, offset, size);
+        break;
+    default:
+        *offset = 0;
+        *size = STM32F2_FLASH_SIZE;
+        break;
+    }
+}
+
+static void flash_op_begin(STM32F2FlashState *s, STM32F2FlashOp op, int64_t duration_ns)
+{
     uint32_t offset, size;
 
+    s->op = op;
+    s->op_start_ns = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    s->op_end_ns = s->op_start_ns + duration_ns;
+    s->sr |= R_SR_BSY_MASK;
+    timer_mod(s->op_timer, s->op_end_ns);
+    op_extent(s, &offset, &size);
+    trace_stm32f2_flash_op_start(op_names[op], STM32F2_FLASH_BASE + offset, size,
+                                 s->op == STM32F2_FLASH_PROGRAM ? s->op_data : 0,
+                                 duration_ns);
+}
+
+static void flash_op_clear(STM32F2FlashState *s)
+{
+    timer_del(s->op_timer);
+    s->op = STM32F2_FLASH_IDLE;
+    s->sr &= ~R_SR_BSY_MASK;
+}
+
+/* The operation in flight completes: the array takes its final contents. */
+static void flash_op_complete(STM32F2FlashState *s)
+{
+    uint8_t *mem = memory_region_get_ram_ptr(&s->array);
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    uint32_t offset, size;
+
+    op_extent(s, &offset, &size);
+    switch (s->op) {
+    case STM32F2_FLASH_PROGRAM:
+        for (unsigned i = 0; i < s->op_size; i++) {
+            mem[offset + i] &= (uint8_t)(s->op_data >> (8 * i));
+        }
+        s->programmed_bytes += size;
+        break;
+    case STM32F2_FLASH_SECTOR_ERASE:
+        memset(mem + offset, 0xFF, size);
+        s->erased_sectors++;
+        break;
+    case STM32F2_FLASH_MASS_ERASE:
+        memset(mem, 0xFF, STM32F2_FLASH_SIZE);
+        s->erased_sectors += NUM_SECTORS;
+        break;
+    default:
+        return;
+    }
+    flash_persist(s, offset, size);
+    trace_stm32f2_flash_op_complete(op_names[s->op], STM32F2_FLASH_BASE + offset, size,
+                                    MAX(s->op_end_ns - now, 0));
+    flash_op_clear(s);
+}
+
+static void flash_op_timer_expired(void *opaque)
+{
+    flash_op_complete(opaque);
+}
+
+/* Completes the operation in flight if its time has come (SR reads). */
+static void flash_op_settle(STM32F2FlashState *s)
+{
+    if (s->op != STM32F2_FLASH_IDLE &&
+        qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) >= s->op_end_ns) {
+        flash_op_complete(s);
+    }
+}
+
+/*
+ * An access hardware would stall until BSY clears: the operation in flight
+ * completes now, and the access takes effect after it.
+ */
+static void flash_op_stall(STM32F2FlashState *s)
+{
+    if (s->op != STM32F2_FLASH_IDLE) {
+        s->stalled_accesses++;
+        flash_op_complete(s);
+    }
+}
+
+/* splitmix64's output function: a 64-bit mix of @z. */
+static uint64_t tear_mix(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* A uniform draw in [0, TEAR_ONE) for cell @index of a torn operation. */
+static uint32_t tear_draw(uint64_t salt, uint64_t index)
+{
+    return tear_mix(salt + (index + 1) * 0x9E3779B97F4A7C15ull) >> 40;
+}
+
+/* The draws of one torn operation: from the seed, its start and its place. */
+static uint64_t tear_salt(STM32F2FlashState *s, uint32_t offset)
+{
+    return tear_mix(tear_mix(s->seed ^ 0x666C6173682D7465ull) ^ s->op_start_ns) ^
+           tear_mix(((uint64_t)s->op << 32) | offset);
+}
+
+/* A program interrupted at @elapsed: each bit to clear has cleared or not. */
+static uint32_t tear_program(STM32F2FlashState *s, uint32_t elapsed, uint32_t *total)
+{
+    uint8_t *mem = memory_region_get_ram_ptr(&s->array);
+    uint64_t salt = tear_salt(s, s->op_offset);
+    uint32_t cleared = 0;
+
+    *total = 0;
+    for (unsigned i = 0; i < s->op_size; i++) {
+        uint8_t pending = mem[s->op_offset + i] & ~(uint8_t)(s->op_data >> (8 * i));
+
+        for (unsigned bit = 0; bit < 8; bit++) {
+            if (!(pending & BIT(bit))) {
+                continue;
+            }
+            (*total)++;
+            if (tear_draw(salt, i * 8 + bit) < elapsed) {
+                mem[s->op_offset + i] &= ~BIT(bit);
+                cleared++;
+            }
+        }
+    }
+    return cleared;
+}
+
+/*
+ * A sector erase interrupted at @elapsed. Returns how many of its words read
+ * as erased afterwards; words with some bits set but not all are counted in
+ * @partial.
+ */
+static uint32_t tear_erase_sector(STM32F2FlashState *s, unsigned sector,
+                                  uint32_t elapsed, uint32_t *partial)
+{
+    uint8_t *mem = memory_region_get_ram_ptr(&s->array);
+    uint32_t offset, size, erased = 0;
+    uint64_t salt;
+
+    sector_bounds(sector, &offset, &size);
+    salt = tear_salt(s, offset);
+    for (uint32_t w = 0; w < size / 4; w++) {
+        uint8_t *word = mem + offset + 4 * w;
+        /* When this word's cells are erased, centred within the operation. */
+        uint32_t due = TEAR_ERASE_SPREAD / 2 +
+            (uint32_t)(((uint64_t)tear_draw(salt, w) * (TEAR_ONE - TEAR_ERASE_SPREAD))
+                       >> 24);
+        uint32_t before = ldl_le_p(word), after = before;
+
+        if (due + TEAR_ERASE_SPREAD / 2 <= elapsed) {
+            after = UINT32_MAX;
+        } else if (due - TEAR_ERASE_SPREAD / 2 < elapsed) {
+            for (unsigned bit = 0; bit < 32; bit++) {
+                uint32_t cell = due - TEAR_ERASE_SPREAD / 2 +
+                    (uint32_t)(((uint64_t)tear_draw(salt ^ 0x63656C6Cull,
+                                                    (uint64_t)w * 32 + bit) *
+                                TEAR_ERASE_SPREAD) >> 24);
+
+                if (cell < elapsed) {
+                    after |= BIT(bit);
+                }
+            }
+        }
+        stl_le_p(word, after);
+        if (after == UINT32_MAX) {
+            erased++;
+        } else if (after != before) {
+            (*partial)++;
+        }
+    }
+    return erased;
+}
+
+/* Power is lost (or the chip reset) with an operation in flight. */
+static void flash_op_tear(STM32F2FlashState *s)
+{
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    int64_t duration = s->op_end_ns - s->op_start_ns;
+    uint32_t offset, size, changed = 0, total = 0, partial = 0;
+    uint32_t elapsed;
+
+    if (s->op == STM32F2_FLASH_IDLE) {
+        return;
+    }
+    if (now >= s->op_end_ns) {
+        /* It had finished; only the timer had not run yet. */
+        flash_op_complete(s);
+        return;
+    }
+    elapsed = now <= s->op_start_ns ? 0 :
+              (uint32_t)(((uint64_t)(now - s->op_start_ns) << 24) / duration);
+    op_extent(s, &offset, &size);
+    switch (s->op) {
+    case STM32F2_FLASH_PROGRAM:
+        changed = tear_program(s, elapsed, &total);
+        break;
+    case STM32F2_FLASH_SECTOR_ERASE:
+        changed = tear_erase_sector(s, s->op_sector, elapsed, &partial);
+        total = size / 4;
+        break;
+    case STM32F2_FLASH_MASS_ERASE:
+        for (unsigned sector = 0; sector < NUM_SECTORS; sector++) {
+            changed += tear_erase_sector(s, sector, elapsed, &partial);
+        }
+        total = STM32F2_FLASH_SIZE / 4;
+        break;
+    }
+    flash_persist(s, offset, size);
+    s->torn_operations++;
+    trace_stm32f2_flash_op_torn(op_names[s->op], STM32F2_FLASH_BASE + offset, size,
+                                (uint32_t)(((uint64_t)elapsed * 1000) >> 24),
+                                changed, total, partial);
+    flash_op_clear(s);
+}
+
+static void flash_erase_sector(STM32F2FlashState *s, unsigned sector, unsigned psize)
+{
     if (sector >= NUM_SECTORS) {
         qemu_log_mask(LOG_GUEST_ERROR, "stm32f2-flash: erase of sector %u, "
                       "the part has %u\n", sector, NUM_SECTORS);
         s->sr |= R_SR_PGSERR_MASK;
         return;
     }
-    sector_bounds(sector, &offset, &size);
-    trace_stm32f2_flash_erase(sector, STM32F2_FLASH_BASE + offset, size);
-    memset(mem + offset, 0xFF, size);
-    flash_persist(s, offset, size);
-    s->erased_sectors++;
+    s->op_sector = sector;
+    flash_op_begin(s, STM32F2_FLASH_SECTOR_ERASE, sector_erase_time_ns(sector, psize));
 }
 
 static uint64_t flash_array_read(void *opaque, hwaddr offset, unsigned size)
@@ -133,19 +425,17 @@ static void flash_array_write(void *opaque, hwaddr offset, uint64_t value,
                               unsigned size)
 {
     STM32F2FlashState *s = opaque;
-    uint8_t *mem = memory_region_get_ram_ptr(&s->array);
 
-    if (!FIELD_EX32(s->cr, CR, PG) || FIELD_EX32(s->cr, CR, LOCK)) {
+    if (s->unpowered || !FIELD_EX32(s->cr, CR, PG) || FIELD_EX32(s->cr, CR, LOCK)) {
         s->ignored_stores++;
         trace_stm32f2_flash_store_ignored(STM32F2_FLASH_BASE + offset, size, value);
         return;
     }
-    trace_stm32f2_flash_program(STM32F2_FLASH_BASE + offset, size, value);
-    for (unsigned i = 0; i < size; i++) {
-        mem[offset + i] &= (uint8_t)(value >> (8 * i));
-    }
-    flash_persist(s, offset, size);
-    s->programmed_bytes += size;
+    flash_op_stall(s);
+    s->op_offset = offset;
+    s->op_size = size;
+    s->op_data = value;
+    flash_op_begin(s, STM32F2_FLASH_PROGRAM, PROGRAM_TIME_NS);
 }
 
 static const MemoryRegionOps flash_array_ops = {
@@ -160,19 +450,20 @@ static const MemoryRegionOps flash_array_ops = {
 
 static void flash_write_cr(STM32F2FlashState *s, uint32_t value)
 {
+    unsigned psize = FIELD_EX32(value, CR, PSIZE);
+
     if (FIELD_EX32(s->cr, CR, LOCK)) {
         /* Writes to a locked CR are ignored; only LOCK itself may be set. */
         qemu_log_mask(LOG_GUEST_ERROR, "stm32f2-flash: write to locked FLASH_CR\n");
         return;
     }
+    flash_op_stall(s);
     s->cr = value & ~R_CR_STRT_MASK;
     if (FIELD_EX32(value, CR, STRT)) {
         if (FIELD_EX32(value, CR, MER)) {
-            for (unsigned sector = 0; sector < NUM_SECTORS; sector++) {
-                flash_erase_sector(s, sector);
-            }
+            flash_op_begin(s, STM32F2_FLASH_MASS_ERASE, (int64_t)mass_erase_ms[psize] * SCALE_MS);
         } else if (FIELD_EX32(value, CR, SER)) {
-            flash_erase_sector(s, FIELD_EX32(value, CR, SNB));
+            flash_erase_sector(s, FIELD_EX32(value, CR, SNB), psize);
         }
     }
 }
@@ -230,6 +521,9 @@ static uint64_t flash_regs_read(void *opaque, hwaddr offset, unsigned size)
         photon_unimp_record("flash-if", 0x40023C00, offset, false, size, 0);
         return 0;
     }
+    if (reg == A_SR) {
+        flash_op_settle(s);
+    }
     return photon_subword_extract(*storage, offset);
 }
 
@@ -249,6 +543,9 @@ static void flash_regs_write(void *opaque, hwaddr offset, uint64_t value64,
         value = value64;
     }
     trace_stm32f2_flash_reg_write(reg, value);
+    if (s->unpowered) {
+        return;     /* no power: the interface is dead until the power-on reset */
+    }
     switch (reg) {
     case A_ACR:
         s->acr = value & 0x1F0F;
@@ -331,14 +628,13 @@ static void stm32f2_flash_realize(DeviceState *dev, Error **errp)
     }
     memory_region_init_io(&s->regs_io, OBJECT(s), &flash_regs_ops, s,
                           "stm32f2.flash-if", 0x400);
+    s->op_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, flash_op_timer_expired, s);
     sysbus_init_mmio(SYS_BUS_DEVICE(s), &s->array);
     sysbus_init_mmio(SYS_BUS_DEVICE(s), &s->regs_io);
 }
 
-static void stm32f2_flash_reset_hold(Object *obj)
+static void flash_reset_registers(STM32F2FlashState *s)
 {
-    STM32F2FlashState *s = STM32F2_FLASH(obj);
-
     s->acr = 0;
     s->sr = 0;
     s->cr = R_CR_LOCK_MASK;
@@ -347,14 +643,47 @@ static void stm32f2_flash_reset_hold(Object *obj)
     s->optkey_stage = KEYS_NONE;
 }
 
+/*
+ * "power-loss": 1 when the supply collapses at this instant. The operation
+ * in flight is torn and the chip is reset (FLASH_CR locked, BSY clear); until
+ * the power-on reset (or the line returning to 0) nothing is accepted.
+ */
+static void stm32f2_flash_power_loss(void *opaque, int n, int level)
+{
+    STM32F2FlashState *s = opaque;
+
+    trace_stm32f2_flash_power(level ? "lost" : "restored");
+    if (level) {
+        flash_op_tear(s);
+        flash_reset_registers(s);
+    }
+    s->unpowered = level;
+}
+
+static void stm32f2_flash_reset_hold(Object *obj)
+{
+    STM32F2FlashState *s = STM32F2_FLASH(obj);
+
+    /* A reset interrupts an operation as a power loss does. */
+    flash_op_tear(s);
+    flash_reset_registers(s);
+    s->unpowered = false;
+}
+
+static void stm32f2_flash_init(Object *obj)
+{
+    qdev_init_gpio_in_named(DEVICE(obj), stm32f2_flash_power_loss, "power-loss", 1);
+}
+
 static Property stm32f2_flash_properties[] = {
     DEFINE_PROP_STRING("filename", STM32F2FlashState, filename),
+    DEFINE_PROP_UINT64("seed", STM32F2FlashState, seed, 0),
     DEFINE_PROP_END_OF_LIST(),
 };
 
 static const VMStateDescription vmstate_stm32f2_flash = {
     .name = TYPE_STM32F2_FLASH,
-    .version_id = 1,
+    .version_id = 2,
     .minimum_version_id = 1,
     .fields = (VMStateField[]) {
         VMSTATE_UINT32(acr, STM32F2FlashState),
@@ -363,6 +692,16 @@ static const VMStateDescription vmstate_stm32f2_flash = {
         VMSTATE_UINT32(optcr, STM32F2FlashState),
         VMSTATE_UINT8(key_stage, STM32F2FlashState),
         VMSTATE_UINT8(optkey_stage, STM32F2FlashState),
+        VMSTATE_UINT8_V(op, STM32F2FlashState, 2),
+        VMSTATE_UINT8_V(op_size, STM32F2FlashState, 2),
+        VMSTATE_UINT8_V(op_sector, STM32F2FlashState, 2),
+        VMSTATE_UINT32_V(op_offset, STM32F2FlashState, 2),
+        VMSTATE_UINT32_V(op_data, STM32F2FlashState, 2),
+        VMSTATE_INT64_V(op_start_ns, STM32F2FlashState, 2),
+        VMSTATE_INT64_V(op_end_ns, STM32F2FlashState, 2),
+        VMSTATE_TIMER_PTR_V(op_timer, STM32F2FlashState, 2),
+        VMSTATE_BOOL_V(unpowered, STM32F2FlashState, 2),
+        VMSTATE_UINT64_V(seed, STM32F2FlashState, 2),
         VMSTATE_END_OF_LIST()
     }
 };
@@ -382,6 +721,7 @@ static const TypeInfo stm32f2_flash_info = {
     .name = TYPE_STM32F2_FLASH,
     .parent = TYPE_SYS_BUS_DEVICE,
     .instance_size = sizeof(STM32F2FlashState),
+    .instance_init = stm32f2_flash_init,
     .class_init = stm32f2_flash_class_init,
 };
 
