@@ -88,9 +88,13 @@ static void photon_pin_reset(void *opaque)
  */
 static void photon_power_off_now(CPUState *cpu, run_on_cpu_data data)
 {
+    PhotonMachineState *m = data.host_ptr;
+
     /* Every device to its reset state (LED dark, Wi-Fi chip unpowered), and the core
-     * stopped until power returns: with icount, virtual time runs on meanwhile. */
+     * stopped until power returns: with icount, virtual time runs on meanwhile. The
+     * flash interface stays dead (the reset revived it) until the power-on reset. */
     qemu_system_reset(SHUTDOWN_CAUSE_GUEST_RESET);
+    qemu_set_irq(qdev_get_gpio_in_named(DEVICE(&m->soc.flash), "power-loss", 0), 1);
     arm_set_cpu_off(ARM_CPU(cpu)->mp_affinity);
 }
 
@@ -106,9 +110,9 @@ static void photon_power_loss(void *opaque)
     memset(memory_region_get_ram_ptr(&m->soc.bkpsram), 0,
            memory_region_size(&m->soc.bkpsram));
     if (qemu_cpu_is_self(first_cpu)) {
-        async_run_on_cpu(first_cpu, photon_power_off_now, RUN_ON_CPU_NULL);
+        async_run_on_cpu(first_cpu, photon_power_off_now, RUN_ON_CPU_HOST_PTR(m));
     } else {
-        run_on_cpu(first_cpu, photon_power_off_now, RUN_ON_CPU_NULL);
+        run_on_cpu(first_cpu, photon_power_off_now, RUN_ON_CPU_HOST_PTR(m));
     }
 }
 
