@@ -196,7 +196,7 @@ static void flash_op_begin(STM32F2FlashState *s, STM32F2FlashOp op, int64_t dura
     s->sr |= R_SR_BSY_MASK;
     timer_mod(s->op_timer, s->op_end_ns);
     op_extent(s, &offset, &size);
-    trace_stm32f2_flash_op_start(op_names[op], STM32F2_FLASH_BASE + offset, size,
+    trace_stm32f2_flash_op_start(s->op_start_ns, op_names[op], STM32F2_FLASH_BASE + offset, size,
                                  s->op == STM32F2_FLASH_PROGRAM ? s->op_data : 0,
                                  duration_ns);
 }
