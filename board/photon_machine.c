@@ -118,6 +118,9 @@ static void photon_power_loss(void *opaque)
 
 static void photon_power_restored(void *opaque)
 {
+    PhotonMachineState *m = opaque;
+
+    qemu_set_irq(qdev_get_gpio_in_named(DEVICE(&m->soc.flash), "power-loss", 0), 0);
     photon_request_reset(opaque, STM32F2_RCC_CSR_PORRSTF | STM32F2_RCC_CSR_PINRSTF |
                          STM32F2_RCC_CSR_BORRSTF, "power on");
 }

@@ -40,8 +40,8 @@
  * The draws come from the "seed" property, the operation's start time and
  * address: the same seed gives the same torn bytes. Then FLASH_CR is locked
  * and BSY clear (the chip is reset), and, after a power loss, the interface
- * accepts nothing until the next reset (power on). README.md, "Power
- * faults", gives the sources.
+ * accepts nothing until the line returns to 0 (power back). README.md,
+ * "Power faults", gives the sources.
  *
  * Plain stores without PG are dropped, not faulted: Device OS performs stores
  * through NULL pointers (into the flash alias at 0) that real flash ignores.
@@ -313,15 +313,14 @@ static uint32_t tear_program(STM32F2FlashState *s, uint32_t elapsed, uint32_t *t
 }
 
 /*
- * A sector erase interrupted at @elapsed. Returns how many of its words read
- * as erased afterwards; words with some bits set but not all are counted in
- * @partial.
+ * A sector erase interrupted at @elapsed. Counts the words it changed: fully
+ * erased in @erased, some bits set in @partial.
  */
-static uint32_t tear_erase_sector(STM32F2FlashState *s, unsigned sector,
-                                  uint32_t elapsed, uint32_t *partial)
+static void tear_erase_sector(STM32F2FlashState *s, unsigned sector, uint32_t elapsed,
+                              uint32_t *erased, uint32_t *partial)
 {
     uint8_t *mem = memory_region_get_ram_ptr(&s->array);
-    uint32_t offset, size, erased = 0;
+    uint32_t offset, size;
     uint64_t salt;
 
     sector_bounds(sector, &offset, &size);
@@ -348,14 +347,16 @@ static uint32_t tear_erase_sector(STM32F2FlashState *s, unsigned sector,
                 }
             }
         }
+        if (after == before) {
+            continue;
+        }
         stl_le_p(word, after);
         if (after == UINT32_MAX) {
-            erased++;
-        } else if (after != before) {
+            (*erased)++;
+        } else {
             (*partial)++;
         }
     }
-    return erased;
 }
 
 /* Power is lost (or the chip reset) with an operation in flight. */
@@ -365,6 +366,11 @@ static void flash_op_tear(STM32F2FlashState *s)
     int64_t duration = s->op_end_ns - s->op_start_ns;
     uint32_t offset, size, changed = 0, total = 0, partial = 0;
     uint32_t elapsed;
+
+    /*
+     * Traced: a program's bits cleared of @total to clear; an erase's words
+     * erased (@changed) and half-way (@partial) of @total words.
+     */
 
     if (s->op == STM32F2_FLASH_IDLE) {
         return;
@@ -382,12 +388,12 @@ static void flash_op_tear(STM32F2FlashState *s)
         changed = tear_program(s, elapsed, &total);
         break;
     case STM32F2_FLASH_SECTOR_ERASE:
-        changed = tear_erase_sector(s, s->op_sector, elapsed, &partial);
+        tear_erase_sector(s, s->op_sector, elapsed, &changed, &partial);
         total = size / 4;
         break;
     case STM32F2_FLASH_MASS_ERASE:
         for (unsigned sector = 0; sector < NUM_SECTORS; sector++) {
-            changed += tear_erase_sector(s, sector, elapsed, &partial);
+            tear_erase_sector(s, sector, elapsed, &changed, &partial);
         }
         total = STM32F2_FLASH_SIZE / 4;
         break;
@@ -544,7 +550,7 @@ static void flash_regs_write(void *opaque, hwaddr offset, uint64_t value64,
     }
     trace_stm32f2_flash_reg_write(reg, value);
     if (s->unpowered) {
-        return;     /* no power: the interface is dead until the power-on reset */
+        return;     /* no power: the interface is dead until power returns */
     }
     switch (reg) {
     case A_ACR:
@@ -644,9 +650,10 @@ static void flash_reset_registers(STM32F2FlashState *s)
 }
 
 /*
- * "power-loss": 1 when the supply collapses at this instant. The operation
- * in flight is torn and the chip is reset (FLASH_CR locked, BSY clear); until
- * the power-on reset (or the line returning to 0) nothing is accepted.
+ * "power-loss": 1 when the supply collapses at this instant, 0 when it is
+ * back. The operation in flight is torn and the chip is reset (FLASH_CR
+ * locked, BSY clear); while the line is 1 nothing is accepted, whatever
+ * resets happen meanwhile.
  */
 static void stm32f2_flash_power_loss(void *opaque, int n, int level)
 {
@@ -667,7 +674,6 @@ static void stm32f2_flash_reset_hold(Object *obj)
     /* A reset interrupts an operation as a power loss does. */
     flash_op_tear(s);
     flash_reset_registers(s);
-    s->unpowered = false;
 }
 
 static void stm32f2_flash_init(Object *obj)

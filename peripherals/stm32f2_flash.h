@@ -55,7 +55,7 @@ struct STM32F2FlashState {
     uint32_t op_data;           /* program: the value stored */
     int64_t op_start_ns;        /* QEMU_CLOCK_VIRTUAL */
     int64_t op_end_ns;
-    bool unpowered;             /* power lost: nothing is accepted until reset */
+    bool unpowered;             /* power lost: nothing is accepted until it returns */
 
     uint64_t programmed_bytes;  /* statistics for the run summary */
     uint64_t erased_sectors;

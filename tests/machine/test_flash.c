@@ -403,6 +403,11 @@ static void tear_an_erase(const char *seed, int64_t after_ns, uint32_t *out)
     WR32(run, FLASH_KEYR, FLASH_KEY1);
     WR32(run, FLASH_KEYR, FLASH_KEY2);
     ck_assert_uint_eq(RD32(run, FLASH_CR), FLASH_CR_LOCK);
+    /* Nor after a reset while the power is still off. */
+    photon_system_reset(run);
+    WR32(run, FLASH_KEYR, FLASH_KEY1);
+    WR32(run, FLASH_KEYR, FLASH_KEY2);
+    ck_assert_uint_eq(RD32(run, FLASH_CR), FLASH_CR_LOCK);
     /* The torn state is in the image file, as the CPU reads it. */
     photon_flash_file_read(run, TEAR_OFFSET, out, TEAR_WORDS * 4);
     qtest_memread(run->qt, FLASH_BASE + TEAR_OFFSET, seen, TEAR_WORDS * 4);
@@ -548,7 +553,7 @@ START_TEST(a_system_reset_interrupts_an_erase)
     }
     ck_assert_msg(erased > TEAR_WORDS / 4 && erased < TEAR_WORDS * 3 / 4,
                   "%u of %u words erased", erased, TEAR_WORDS);
-    /* Unpowered only after a power loss: a reset leaves the keys working. */
+    /* A reset is not a power loss: the keys still work. */
     flash_unlock(run);
     photon_finish(run);
     free(before);
