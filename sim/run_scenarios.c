@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -49,6 +50,7 @@ typedef struct scenario_run {
     size_t line_length;
     struct timespec started;
     double wall_seconds;
+    long max_rss_kb;        /* the machine's peak resident set */
     int status;             /* the machine's wait status */
     bool prepared, finished;
     /* the result */
@@ -462,7 +464,9 @@ int run_scenarios(const char *const *files, size_t count, const scenario_options
         for (size_t i = 0; i < running;) {
             scenario_run *run = &runs[active[i]];
             if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) && !drain(run, prefix, verbose)) {
-                waitpid(run->pid, &run->status, 0);
+                struct rusage usage;
+                if (wait4(run->pid, &run->status, 0, &usage) > 0)
+                    run->max_rss_kb = usage.ru_maxrss;
                 track_pid(0, run->pid);
                 finish(run);
                 active[i] = active[running - 1];
@@ -478,8 +482,8 @@ int run_scenarios(const char *const *files, size_t count, const scenario_options
     for (size_t i = 0; i < count; i++) {
         scenario_run *run = &runs[i];
         const char *verdict = !run->has_result ? "ERROR" : run->passed ? "passed" : "FAILED";
-        printf("%-8s %-40s %6.1f s wall  %s\n", verdict, run->file, run->wall_seconds,
-               run->has_result ? run->dir : run->error);
+        printf("%-8s %-40s %6.1f s wall %4ld MB  %s\n", verdict, run->file, run->wall_seconds,
+               (run->max_rss_kb + 512) / 1024, run->has_result ? run->dir : run->error);
         if (run->has_result && run->passed)
             passed++;
         else if (status == SIM_EXIT_OK)
