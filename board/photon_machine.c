@@ -201,6 +201,19 @@ static void photon_display_view(void *opaque, PhotonDisplayView *view)
     view->pattern = photon_report_current_pattern(&m->report);
 }
 
+void photon_machine_end_run(PhotonMachineState *m, const char *reason)
+{
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+
+    photon_report_end(&m->report, now);
+    photon_network_finish(&m->network);
+    photon_report_set_exit_reason(&m->report, reason);
+    qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_QMP_QUIT);
+    if (current_cpu) {
+        cpu_exit(current_cpu);  /* stop at once rather than at the next deadline */
+    }
+}
+
 static void photon_until_reached(void *opaque)
 {
     PhotonMachineState *m = opaque;
@@ -208,8 +221,7 @@ static void photon_until_reached(void *opaque)
     if (m->scenario) {
         photon_scenario_finish(m->scenario, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL));
     }
-    photon_report_set_exit_reason(&m->report, "until");
-    qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_QMP_QUIT);
+    photon_machine_end_run(m, "until");
 }
 
 /* "SSID:PASSPHRASE" (WPA2-PSK) or "SSID" (open), on channel 6. */

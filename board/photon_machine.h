@@ -62,4 +62,8 @@ struct PhotonMachineState {
     bool strict;
 };
 
+/* The run is over at this virtual instant (until reached, or a scenario decided):
+ * the report and the capture end here, and QEMU stops. */
+void photon_machine_end_run(PhotonMachineState *m, const char *reason);
+
 #endif

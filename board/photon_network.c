@@ -260,6 +260,8 @@ void photon_network_finish(PhotonNetworkState *s)
     if (s->net && s->pcap && netsim_pcap_stop(s->net) != 0) {
         error_report("photon: writing the capture %s failed", s->pcap);
     }
+    g_free(s->pcap);
+    s->pcap = NULL;     /* stopped once, at the run's end */
 }
 
 static void photon_network_realize(DeviceState *dev, Error **errp)

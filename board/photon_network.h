@@ -60,7 +60,7 @@ void photon_network_set_notice(PhotonNetworkState *s, PhotonNetworkNotice notice
 void photon_network_set_frame_seen(PhotonNetworkState *s, PhotonNetworkFrameSeen seen,
                                    void *opaque);
 void photon_network_from_device(PhotonNetworkState *s, const uint8_t *frame, size_t len);
-/* Flush the capture; called at exit. */
+/* Stop and flush the capture: at the run's end, or at exit. */
 void photon_network_finish(PhotonNetworkState *s);
 
 #endif

@@ -171,6 +171,9 @@ void photon_report_open(PhotonReport *r, const char *dir, Error **errp)
 void photon_report_led(PhotonReport *r, int64_t t_ns, double red, double green,
                        double blue, bool d7)
 {
+    if (r->ended) {
+        return;
+    }
     led_pattern_colour(r->classifier, t_ns, red, green, blue);
     if (r->led_log) {
         fprintf(r->led_log, "{\"t\": %.6f, \"rgb\": [%.4f, %.4f, %.4f], \"d7\": %s}\n",
@@ -206,6 +209,17 @@ void photon_report_reset(PhotonReport *r, int64_t t_ns, const char *cause)
 void photon_report_event(PhotonReport *r, int64_t t_ns, const char *what)
 {
     timeline_print(r, t_ns, what, true);
+}
+
+void photon_report_end(PhotonReport *r, int64_t t_ns)
+{
+    if (!r->ended) {
+        led_pattern_flush(r->classifier, t_ns);
+        r->ended = true;
+        if (r->led_log) {
+            fflush(r->led_log);
+        }
+    }
 }
 
 void photon_report_set_exit_reason(PhotonReport *r, const char *reason)

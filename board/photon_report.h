@@ -33,6 +33,7 @@ typedef struct PhotonReport {
     QEMUTimer *classify_tick;   /* lets the classifier conclude between changes */
     struct led_pattern_event current;
     Notifier exit_notifier;
+    bool ended;                 /* the run is over: what the CPU still does is not reported */
     PhotonReportPatternFn pattern_observer;
     PhotonReportHorizonFn horizon_observer;
     void *pattern_observer_opaque;
@@ -45,6 +46,12 @@ void photon_report_pattern(PhotonReport *r, int64_t t_ns, const char *name);
 void photon_report_reset(PhotonReport *r, int64_t t_ns, const char *cause);
 void photon_report_event(PhotonReport *r, int64_t t_ns, const char *what);
 void photon_report_set_exit_reason(PhotonReport *r, const char *reason);
+/*
+ * The run ends at t_ns (until, or a scenario decided): the classifier reports what it
+ * has seen, and nothing after t_ns reaches the LED log, so the report does not depend
+ * on how long QEMU takes to stop.
+ */
+void photon_report_end(PhotonReport *r, int64_t t_ns);
 /* A line of network or cloud diagnostics, for cloud.log. */
 void photon_report_cloud_line(PhotonReport *r, int64_t t_ns, const char *line);
 void photon_report_set_pattern_observer(PhotonReport *r, PhotonReportPatternFn fn,

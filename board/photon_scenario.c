@@ -19,7 +19,6 @@
 #include "qapi/qmp/qjson.h"
 #include "qapi/qmp/qnum.h"
 #include "qapi/qmp/qnull.h"
-#include "sysemu/runstate.h"
 #include "hw/photon/board/photon_scenario_internal.h"
 #include "hw/photon/net/packet.h"
 #include "hw/photon/net/packet_text.h"
@@ -55,8 +54,7 @@ static void stop_when_decided(PhotonScenario *sc)
         int64_t now = now_ns();
 
         photon_scenario_finish(sc, now);
-        photon_report_set_exit_reason(&sc->m->report, "scenario decided");
-        qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_QMP_QUIT);
+        photon_machine_end_run(sc->m, "scenario decided");
     }
 }
 

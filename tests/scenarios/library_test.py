@@ -3,12 +3,14 @@
 
 Runs the scenario three times with its own seed through `photon-sim run`:
 every run must pass, the first writes JUnit XML (checked to parse and to
-agree with the exit status), and the three runs must leave byte-identical
-led.jsonl and capture.pcap files.
+agree with the exit status) and a timeline picture that names every pattern
+the run saw, and the three runs must leave byte-identical led.jsonl and
+capture.pcap files.
 
 usage: library_test.py PHOTON_SIM SCENARIO.yaml OUT_DIR
 """
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -46,6 +48,17 @@ def main():
         digests.append({name: digest(os.path.join(folder, name))
                         for name in ("led.jsonl", "capture.pcap")})
         if run == 0:
+            # the picture for people: every pattern the run named is on it
+            html = open(os.path.join(folder, "led-timeline.html")).read()
+            if not os.path.getsize(os.path.join(folder, "led-timeline.png")):
+                print("FAIL: %s/led-timeline.png is empty" % folder)
+                return 1
+            with open(os.path.join(folder, "led.jsonl")) as f:
+                named = {json.loads(line)["pattern"] for line in f if '"pattern"' in line}
+            missing = sorted(name for name in named if name not in html)
+            if missing:
+                print("FAIL: the timeline does not show %s" % ", ".join(missing))
+                return 1
             suites = ET.parse(junit).getroot()
             failures = int(suites.get("failures")) + int(suites.get("errors"))
             cases = suites.findall(".//testcase")
