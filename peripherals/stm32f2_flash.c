@@ -49,6 +49,8 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include "hw/core/cpu.h"
+#include "cpu.h" /* CPU_INTERRUPT_HALT */
 #include "qemu/log.h"
 #include "qemu/module.h"
 #include "qemu/timer.h"
@@ -201,11 +203,27 @@ static void flash_op_begin(STM32F2FlashState *s, STM32F2FlashOp op, int64_t dura
                                  duration_ns);
 }
 
+/* The operation is over: a CPU stopped on BSY runs again. */
+static void flash_release_cpu(STM32F2FlashState *s)
+{
+    CPUState *cpu = s->stalled_cpu;
+
+    if (cpu) {
+        s->stalled_cpu = NULL;
+        cpu_reset_interrupt(cpu, CPU_INTERRUPT_HALT);
+        if (cpu->halted) {
+            cpu->halted = 0;
+            qemu_cpu_kick(cpu);
+        }
+    }
+}
+
 static void flash_op_clear(STM32F2FlashState *s)
 {
     timer_del(s->op_timer);
     s->op = STM32F2_FLASH_IDLE;
     s->sr &= ~R_SR_BSY_MASK;
+    flash_release_cpu(s);
 }
 
 /* The operation in flight completes: the array takes its final contents. */
@@ -529,6 +547,16 @@ static uint64_t flash_regs_read(void *opaque, hwaddr offset, unsigned size)
     }
     if (reg == A_SR) {
         flash_op_settle(s);
+        /*
+         * The CPU polls BSY: on hardware it runs from flash, so its fetches stall
+         * until the operation ends. Stop it at the end of this instruction until then
+         * (an interrupt still runs, as a halt allows); under -icount virtual time then
+         * jumps to the operation's end instead of spinning through the poll loop.
+         */
+        if (s->op != STM32F2_FLASH_IDLE && current_cpu) {
+            s->stalled_cpu = current_cpu;
+            cpu_interrupt(current_cpu, CPU_INTERRUPT_HALT);
+        }
     }
     return photon_subword_extract(*storage, offset);
 }

@@ -62,6 +62,10 @@ struct STM32F2FlashState {
     uint64_t ignored_stores;    /* stores to flash without PG (e.g. NULL writes) */
     uint64_t stalled_accesses;  /* accesses hardware would have stalled on BSY */
     uint64_t torn_operations;
+    /* The CPU that polled BSY and was stopped until the operation ends (not migrated:
+     * a stop lasts less than an erase, and the machine's network is unmigratable). */
+    CPUState *stalled_cpu;
+
 };
 
 /*
