@@ -47,6 +47,15 @@ static bool check_access_point(PhotonScenario *sc, const struct scn_access_point
     return true;
 }
 
+static bool check_dns_fault(PhotonScenario *sc, const struct scn_dns_fault *f, Error **errp)
+{
+    if (f->kind == SCN_DNS_FAULT_DELAY) {
+        return refuse(sc, f->loc, errp, "DNS delay",
+                      "use a rule {protocol: udp, port: 53, action: {delay: T}}");
+    }
+    return true;
+}
+
 static bool check_step(PhotonScenario *sc, const struct scn_step *step, Error **errp)
 {
     const struct scn_action *a = &step->action;
@@ -63,11 +72,7 @@ static bool check_step(PhotonScenario *sc, const struct scn_step *step, Error **
         return refuse(sc, step->loc, errp, scn_action_name(a->kind),
                       "USART1 input from scenarios comes with the serial watcher");
     case SCN_ACTION_DNS_FAULT:
-        if (a->dns_fault.kind == SCN_DNS_FAULT_DELAY) {
-            return refuse(sc, a->dns_fault.loc, errp, "DNS delay",
-                          "use a rule {protocol: udp, port: 53, action: {delay: T}}");
-        }
-        return true;
+        return check_dns_fault(sc, &a->dns_fault, errp);
     case SCN_ACTION_AP_ADD:
     case SCN_ACTION_AP_UPDATE:
         return check_access_point(sc, &a->access_point, errp);
@@ -87,9 +92,8 @@ bool photon_scenario_world_check(PhotonScenario *sc, Error **errp)
         }
     }
     for (size_t i = 0; i < scn->network.dns_fault_count; i++) {
-        if (scn->network.dns_faults[i].kind == SCN_DNS_FAULT_DELAY) {
-            return refuse(sc, scn->network.dns_faults[i].loc, errp, "DNS delay",
-                          "use a rule {protocol: udp, port: 53, action: {delay: T}}");
+        if (!check_dns_fault(sc, &scn->network.dns_faults[i], errp)) {
+            return false;
         }
     }
     for (size_t i = 0; i < scn->step_count; i++) {

@@ -13,11 +13,10 @@
 #include "commands.h"
 #include "dct.h"
 #include "flash_image.h"
+#include "key_recipes.h"
 #include "run_summary.h"
 #include "run_scenarios.h"
 #include "run_support.h"
-#include "rng.h"
-#include "server_key.h"
 #include "sim_util.h"
 
 /* The scenario `photon-sim run` runs without arguments (the README's main command). */
@@ -118,39 +117,14 @@ static int store_wifi_credentials(const char *image, const char *spec)
  */
 static int provision_cloud(const char *image, const char *cloud_dir)
 {
-    char error[512], spki_path[PATH_MAX];
-    mbedtls_pk_context pk;
-    cloud_rng rng;
+    uint8_t spki[SERVER_KEY_SPKI_SIZE], *flash, first;
+    key_recipe_result result;
     bool created = false;
-    uint8_t *flash, first;
     sim_error err;
-    int status;
 
     fflush(stdout);
-    if (mkdir(cloud_dir, 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "photon-sim: error: cannot create %s: %s\n", cloud_dir, strerror(errno));
-        return SIM_EXIT_FAILED;
-    }
-    mbedtls_pk_init(&pk);
-    /* A new server key needs real entropy: it must not repeat across clouds. */
-    uint8_t entropy[32];
-    FILE *urandom = fopen("/dev/urandom", "rb");
-    if (!urandom || fread(entropy, 1, sizeof entropy, urandom) != sizeof entropy) {
-        fprintf(stderr, "photon-sim: error: cannot read /dev/urandom\n");
-        if (urandom)
-            fclose(urandom);
-        return SIM_EXIT_FAILED;
-    }
-    fclose(urandom);
-    cloud_rng_init(&rng, entropy, sizeof entropy);
-    status = cloud_server_key_load_or_create(&pk, cloud_dir, &rng, &created, error,
-                                             sizeof error);
-    cloud_rng_free(&rng);
-    mbedtls_pk_free(&pk);
-    if (status != 0) {
-        fprintf(stderr, "photon-sim: error: %s\n", error);
-        return SIM_EXIT_FAILED;
-    }
+    if (key_recipe_cloud_server_key(cloud_dir, true, spki, &created, &err) != 0)
+        return sim_report(&err);
     if (created)
         fprintf(stderr, "photon-sim: created the simulated cloud's server key in %s\n", cloud_dir);
 
@@ -158,13 +132,18 @@ static int provision_cloud(const char *image, const char *cloud_dir)
         return sim_report(&err);
     /* A blank DCT reads as erased: provisioning it is what the factory does. */
     dct_read_app(flash + DCT_AREA_FLASH_OFFSET, DCT_APP_SERVER_PUBLIC_KEY, &first, 1);
-    free(flash);
-    if (first != 0xFF)
+    if (first != 0xFF) {
+        free(flash);
         return SIM_EXIT_OK;     /* a server key is set: leave it as the user made it */
-    snprintf(spki_path, sizeof spki_path, "%s/server_key.pub.der", cloud_dir);
-    char *argv[] = {"dct", (char *)image, "server-key", spki_path, "--host", "device.spark.io",
-                    "--port", "5683", NULL};
-    return cmd_dct(8, argv);
+    }
+    int status = key_recipe_server(flash, spki, SERVER_DEFAULT_DOMAIN, SERVER_DEFAULT_PORT,
+                                   &result, &err) == 0 &&
+                 flash_image_save(image, flash, &err) == 0 ? SIM_EXIT_OK : sim_report(&err);
+    free(flash);
+    if (status == SIM_EXIT_OK)
+        printf("%s: the cloud's server key + address %s:%u written to DCT%d\n", image,
+               SERVER_DEFAULT_DOMAIN, SERVER_DEFAULT_PORT, result.dct.to_copy + 1);
+    return status;
 }
 
 static bool is_scenario_file(const char *arg)
