@@ -186,6 +186,7 @@ static void photon_machine_exit(Notifier *n, void *data)
     PhotonMachineState *m = container_of(n, PhotonMachineState, exit_notifier);
 
     photon_network_finish(&m->network);
+    photon_usb_host_finish(&m->usb);
 }
 
 static void photon_display_view(void *opaque, PhotonDisplayView *view)
@@ -207,6 +208,7 @@ void photon_machine_end_run(PhotonMachineState *m, const char *reason)
 
     photon_report_end(&m->report, now);
     photon_network_finish(&m->network);
+    photon_usb_host_finish(&m->usb);
     photon_report_set_exit_reason(&m->report, reason);
     qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_QMP_QUIT);
     if (current_cpu) {
@@ -388,6 +390,25 @@ static void photon_machine_init(MachineState *ms)
     qdev_realize(DEVICE(&m->control), NULL, &error_fatal);
     photon_control_set_cloud(&m->control, m->network.cloud);
     photon_network_set_notice(&m->network, photon_cloud_notice, m);
+
+    /* The PC on the USB cable: enumerates the firmware and bridges its Serial. */
+    object_initialize_child(OBJECT(ms), "usb-host", &m->usb, TYPE_PHOTON_USB_HOST);
+    photon_usb_host_attach(&m->usb, STM32F2_OTG(m->soc.otg));
+    if (m->usb_serial_chardev) {
+        Chardev *chr = qemu_chr_find(m->usb_serial_chardev);
+
+        if (!chr) {
+            error_report("photon: usb-serial=%s: no such chardev", m->usb_serial_chardev);
+            exit(1);
+        }
+        qdev_prop_set_chr(DEVICE(&m->usb), "chardev", chr);
+    }
+    if (m->report_dir) {
+        qdev_prop_set_string(DEVICE(&m->usb), "report-dir", m->report_dir);
+    }
+    qdev_prop_set_bit(DEVICE(&m->usb), "plugged", !m->usb_unplugged);
+    qdev_realize(DEVICE(&m->usb), NULL, &error_fatal);
+
     m->exit_notifier.notify = photon_machine_exit;
     qemu_add_exit_notifier(&m->exit_notifier);
     qdev_connect_gpio_out_named(gpio_c, "output", PIN_WL_REG_ON,
@@ -527,6 +548,29 @@ static void photon_set_control(Object *obj, const char *value, Error **errp)
     m->control_chardev = g_strdup(value);
 }
 
+static char *photon_get_usb_serial(Object *obj, Error **errp)
+{
+    return g_strdup(PHOTON_MACHINE(obj)->usb_serial_chardev);
+}
+
+static void photon_set_usb_serial(Object *obj, const char *value, Error **errp)
+{
+    PhotonMachineState *m = PHOTON_MACHINE(obj);
+
+    g_free(m->usb_serial_chardev);
+    m->usb_serial_chardev = g_strdup(value);
+}
+
+static bool photon_get_usb_cable(Object *obj, Error **errp)
+{
+    return !PHOTON_MACHINE(obj)->usb_unplugged;
+}
+
+static void photon_set_usb_cable(Object *obj, bool value, Error **errp)
+{
+    PHOTON_MACHINE(obj)->usb_unplugged = !value;
+}
+
 static char *photon_get_scenario(Object *obj, Error **errp)
 {
     return g_strdup(PHOTON_MACHINE(obj)->scenario_file);
@@ -619,6 +663,14 @@ static void photon_machine_class_init(ObjectClass *oc, void *data)
     object_class_property_add_str(oc, "control", photon_get_control, photon_set_control);
     object_class_property_set_description(oc, "control",
         "chardev id of the line-based control channel (photon-sim cloud)");
+    object_class_property_add_str(oc, "usb-serial", photon_get_usb_serial,
+                                  photon_set_usb_serial);
+    object_class_property_set_description(oc, "usb-serial",
+        "chardev id of a terminal on the Photon's USB serial (the firmware's Serial)");
+    object_class_property_add_bool(oc, "usb-cable", photon_get_usb_cable,
+                                   photon_set_usb_cable);
+    object_class_property_set_description(oc, "usb-cable",
+        "a PC on the USB cable at power-on (default on)");
     object_class_property_add_str(oc, "wifi", photon_get_wifi, photon_set_wifi);
     object_class_property_set_description(oc, "wifi",
         "an access point on the air: SSID:PASSPHRASE (WPA2) or SSID (open)");

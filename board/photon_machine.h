@@ -16,6 +16,7 @@
 #include "hw/photon/board/photon_network.h"
 #include "hw/photon/board/photon_control.h"
 #include "hw/photon/board/photon_report.h"
+#include "hw/photon/board/photon_usb.h"
 #include "hw/photon/peripherals/bcm43362_card.h"
 
 typedef struct PhotonScenario PhotonScenario;
@@ -41,6 +42,7 @@ struct PhotonMachineState {
     PhotonNetworkState network;
     PhotonDisplayState display;
     PhotonControlState control;
+    PhotonUsbHostState usb;
     Notifier exit_notifier;
     Clock *sysclk;
     QEMUTimer *until_timer;
@@ -55,6 +57,8 @@ struct PhotonMachineState {
     char *pcap;
     char *cloud_dir;
     char *control_chardev;      /* chardev id of the control channel */
+    char *usb_serial_chardev;   /* chardev id for the USB serial terminal */
+    bool usb_unplugged;         /* no USB cable at power-on */
     char *scenario_file;        /* a scenario to run (photon_scenario.h) */
     PhotonScenario *scenario;
     uint8_t uid[STM32F205RG_UID_BYTES];

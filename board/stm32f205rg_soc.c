@@ -25,6 +25,7 @@
 #include "hw/photon/board/stm32f205rg_soc.h"
 #include "hw/photon/peripherals/photon_unimp.h"
 #include "hw/photon/peripherals/stm32f2_sdio.h"
+#include "hw/photon/peripherals/stm32f2_otg.h"
 #include "hw/photon/peripherals/stm32f2_adc.h"
 
 #define SRAM_BASE 0x20000000
@@ -47,6 +48,7 @@ enum {
     IRQ_EXTI9_5 = 23, IRQ_TIM2 = 28, IRQ_USART1 = 37, IRQ_EXTI15_10 = 40,
     IRQ_RTC_ALARM = 41, IRQ_SDIO = 49, IRQ_PVD = 1, IRQ_TAMP = 2,
     IRQ_RTC_WKUP = 3, IRQ_OTG_FS_WKUP = 42, IRQ_ETH_WKUP = 62,
+    IRQ_OTG_HS_EP1_OUT = 74, IRQ_OTG_HS_EP1_IN = 75,
     IRQ_OTG_HS_WKUP = 76, IRQ_OTG_HS = 77, IRQ_ADC = 18,
 };
 
@@ -278,7 +280,11 @@ static void stm32f205rg_soc_realize(DeviceState *dev_soc, Error **errp)
     s->sdio = soc_child(s, "sdio", TYPE_STM32F2_SDIO);
     soc_map(s->sdio, 0x40012C00, IRQ_SDIO, armv7m);
     stm32f2_sdio_connect_dma(STM32F2_SDIO(s->sdio), STM32F2_DMA(s->dma2), 3, 4);
-    soc_map(soc_child(s, "otg-hs", "stm32f2-otg"), 0x40040000, IRQ_OTG_HS, armv7m);
+    /* USB OTG_HS: the global interrupt and endpoint 1's dedicated OUT and IN lines. */
+    s->otg = soc_child(s, "otg-hs", TYPE_STM32F2_OTG);
+    soc_map(s->otg, 0x40040000, IRQ_OTG_HS, armv7m);
+    sysbus_connect_irq(SYS_BUS_DEVICE(s->otg), 1, qdev_get_gpio_in(armv7m, IRQ_OTG_HS_EP1_OUT));
+    sysbus_connect_irq(SYS_BUS_DEVICE(s->otg), 2, qdev_get_gpio_in(armv7m, IRQ_OTG_HS_EP1_IN));
 }
 
 static Property stm32f205rg_soc_properties[] = {

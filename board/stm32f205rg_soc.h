@@ -36,6 +36,7 @@ struct STM32F205RGState {
     DeviceState *syscfg;
     DeviceState *sdio;
     DeviceState *dma2;
+    DeviceState *otg;     /* USB OTG_HS core (the cable's host attaches to it) */
 
     MemoryRegion flash_alias;
     MemoryRegion sram;

@@ -31,7 +31,8 @@ static const char synopsis[] =
     "                 [--flash IMAGE] [--until SECONDS] [--report DIR] [--seed N]\n"
     "                 [--uid HEX24] [--wifi SSID:PASSPHRASE] [--strict] [--gui]\n"
     "                 [--screenshot T:FILE.png]... [--cpu-mhz MHZ] [--pcap FILE]\n"
-    "                 [--cloud DIR]\n"
+    "                 [--cloud DIR] [--usb-serial pty|stdio|socket:PATH|tcp:PORT]\n"
+    "                 [--no-usb]\n"
     "\n"
     "  SCENARIO.yaml  run scenario files (see sim/scenario/FORMAT.md): each prepares its\n"
     "                 own flash and cloud in REPORT/<file name>/, prints a line per\n"
@@ -47,7 +48,9 @@ static const char synopsis[] =
     "  --flash IMAGE  the device's flash; it persists across runs (default photon-flash.bin;\n"
     "                 created with 2.2.0 + tinker and a blank DCT if missing)\n"
     "  --until S      stop after S seconds of virtual time (default 30)\n"
-    "  --report DIR   report folder: led.jsonl, serial.log, summary.json (default photon-report)\n"
+    "  --report DIR   report folder (default photon-report): led.jsonl, summary.json,\n"
+    "                 serial.log (USB Serial), serial1.log (USART1), usb.log (the PC's\n"
+    "                 USB messages)\n"
     "  --seed N       seed of the hardware RNG (device key, TLS); same seed, same run\n"
     "  --uid HEX24    the STM32 unique ID, i.e. the Particle device ID\n"
     "  --wifi S:P     store these Wi-Fi credentials in the DCT and put a matching WPA2\n"
@@ -63,6 +66,10 @@ static const char synopsis[] =
     "                 patterns and the network keep their timing, the firmware's own\n"
     "                 computation (key generation, the handshake's RSA) takes longer.\n"
     "                 Rounded to 1000 / 2^k MHz.\n"
+    "  --usb-serial X a terminal on the firmware's USB Serial besides serial.log: pty\n"
+    "                 (for screen, particle serial monitor), stdio, socket:PATH or\n"
+    "                 tcp:PORT (a listening socket)\n"
+    "  --no-usb       no USB cable: the Photon runs from a charger\n"
     "  --gui          show the board in a window (click or press s/r for SETUP/RESET),\n"
     "                 paced to real time\n"
     "  --screenshot T:FILE.png  save the board's picture at virtual time T (repeatable;\n"
@@ -231,7 +238,8 @@ int cmd_run(int argc, char **argv)
     const char *firmware = NULL, *app = NULL, *image = "photon-flash.bin";
     const char *until = "30", *report = "photon-report", *seed = "0", *uid = NULL;
     const char *wifi = NULL, *cpu_mhz = "125", *pcap = NULL, *cloud = "photon-cloud";
-    bool strict = false, gui = false;
+    const char *usb_serial = NULL;
+    bool strict = false, gui = false, usb_cable = true;
     char screenshots[2048] = "";
     char qemu[PATH_MAX], machine[4 * PATH_MAX], serial[PATH_MAX + 16], summary[PATH_MAX];
     struct stat st;
@@ -248,6 +256,9 @@ int cmd_run(int argc, char **argv)
             continue;
         } else if (!strcmp(a, "--gui")) {
             gui = true;
+            continue;
+        } else if (!strcmp(a, "--no-usb")) {
+            usb_cable = false;
             continue;
         } else if (!strcmp(a, "--screenshot")) {
             if (i + 1 >= argc || !strchr(argv[i + 1], ':'))
@@ -278,6 +289,8 @@ int cmd_run(int argc, char **argv)
             value = &pcap;
         } else if (!strcmp(a, "--cloud")) {
             value = &cloud;
+        } else if (!strcmp(a, "--usb-serial")) {
+            value = &usb_serial;
         } else {
             return sim_usage("run", synopsis, "unknown argument %s", a);
         }
@@ -293,7 +306,10 @@ int cmd_run(int argc, char **argv)
                          until);
     if (parse_cpu_mhz(cpu_mhz, &shift) != 0)
         return sim_usage("run", synopsis, "--cpu-mhz %s: expected 1 to 1000", cpu_mhz);
-    char icount[64];
+    char icount[64], usb_chardev[PATH_MAX + 96] = "";
+    if (usb_serial && usb_serial_chardev(usb_serial, usb_chardev, sizeof usb_chardev) != 0)
+        return sim_usage("run", synopsis, "--usb-serial %s: expected " USB_SERIAL_SPECS,
+                         usb_serial);
     strtoull(seed, &end, 0);
     if (*end || !*seed)
         return sim_usage("run", synopsis, "--seed %s: expected a number", seed);
@@ -340,11 +356,15 @@ int cmd_run(int argc, char **argv)
         append_option(machine, sizeof machine, "strict", "on");
     if (screenshots[0])
         append_option(machine, sizeof machine, "screenshot", screenshots);
+    if (!usb_cable)
+        append_option(machine, sizeof machine, "usb-cable", "off");
+    if (usb_chardev[0])
+        append_option(machine, sizeof machine, "usb-serial", USB_SERIAL_CHARDEV_ID);
     if (gui && !getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY")) {
         fprintf(stderr, "photon-sim: --gui: no display (DISPLAY is not set); running headless\n");
         gui = false;
     }
-    snprintf(serial, sizeof serial, "file:%s/serial.log", report);
+    snprintf(serial, sizeof serial, "file:%s/serial1.log", report);
     /* The control channel photon-sim cloud talks to. */
     char control_path[PATH_MAX], control[PATH_MAX + 64];
     snprintf(control_path, sizeof control_path, "%s/control.sock", report);
@@ -359,8 +379,13 @@ int cmd_run(int argc, char **argv)
     char *qemu_argv[] = {
         qemu, "-M", machine, "-icount", icount,
         "-display", gui ? "sdl" : "none", "-monitor", "none", "-serial", serial,
-        "-chardev", control, "-nodefaults", NULL,
+        "-chardev", control, "-nodefaults", NULL, NULL, NULL,
     };
+    if (usb_chardev[0]) {
+        size_t argc_used = sizeof qemu_argv / sizeof qemu_argv[0] - 3;
+        qemu_argv[argc_used] = "-chardev";
+        qemu_argv[argc_used + 1] = usb_chardev;
+    }
     fprintf(stderr, "photon-sim: running %s for %s virtual seconds (report: %s)\n", image,
             until, report);
     int status = run_program(qemu_argv);

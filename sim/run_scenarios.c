@@ -114,7 +114,8 @@ static void clear_results(const char *dir)
 {
     static const char *const files[] = {
         "expectations.json", "summary.json", "led.jsonl", "steps.jsonl", "cloud.log",
-        "serial.log", "console.log", "capture.pcap", "led-timeline.png", "led-timeline.html",
+        "serial.log", "serial1.log", "usb.log", "console.log", "capture.pcap",
+        "led-timeline.png", "led-timeline.html",
     };
     char path[PATH_MAX + 32];
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
@@ -167,7 +168,7 @@ static int start(scenario_run *run, const char *qemu, const scenario_options *o)
     append_option(machine, sizeof machine, "pcap", path);
     if (o->strict)
         append_option(machine, sizeof machine, "strict", "on");
-    snprintf(serial, sizeof serial, "file:%s/serial.log", run->dir);
+    snprintf(serial, sizeof serial, "file:%s/serial1.log", run->dir);
     snprintf(icount, sizeof icount, "shift=%d,%s", o->icount_shift,
              o->gui ? "align=on" : "sleep=off");
     char *argv[] = {

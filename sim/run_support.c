@@ -86,3 +86,21 @@ void draw_timeline(const char *report)
         fprintf(stderr, "photon-sim: LED timeline: %s/led-timeline.png\n", report);
 }
 
+
+int usb_serial_chardev(const char *spec, char *out, size_t size)
+{
+    int n;
+    if (!strcmp(spec, "pty") || !strcmp(spec, "stdio")) {
+        n = snprintf(out, size, "%s,id=" USB_SERIAL_CHARDEV_ID "%s", spec,
+                     spec[0] == 's' ? ",signal=off" : "");
+    } else if (!strncmp(spec, "socket:", 7) && spec[7] && !strchr(spec + 7, ',')) {
+        n = snprintf(out, size, "socket,id=" USB_SERIAL_CHARDEV_ID ",path=%s,server=on,wait=off",
+                     spec + 7);
+    } else if (!strncmp(spec, "tcp:", 4) && spec[4] && strspn(spec + 4, "0123456789") == strlen(spec + 4)) {
+        n = snprintf(out, size, "socket,id=" USB_SERIAL_CHARDEV_ID ",host=127.0.0.1,port=%s,"
+                     "server=on,wait=off", spec + 4);
+    } else {
+        return -1;
+    }
+    return n > 0 && (size_t)n < size ? 0 : -1;
+}

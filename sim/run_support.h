@@ -19,4 +19,10 @@ int run_program(char *const argv[]);
 /* led-timeline.png and .html in the report folder; a warning if that fails. */
 void draw_timeline(const char *report);
 
+/* The -chardev for `--usb-serial SPEC` (pty, stdio, socket:PATH, tcp:PORT), with
+ * id "usb-serial"; -1 when SPEC is none of those. */
+#define USB_SERIAL_CHARDEV_ID "usb-serial"
+#define USB_SERIAL_SPECS "pty, stdio, socket:PATH or tcp:PORT"
+int usb_serial_chardev(const char *spec, char *out, size_t size);
+
 #endif
