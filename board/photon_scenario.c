@@ -111,6 +111,35 @@ static void pattern_horizon(void *opaque, int64_t horizon_ns)
     }
 }
 
+/* Output quiet this long after text without a line ending: it was a prompt. */
+#define PROMPT_QUIET_NS (100 * SCALE_MS)
+
+static void serial_line(void *opaque, const char *line)
+{
+    PhotonScenario *sc = opaque;
+
+    FEED(sc, scn_session_serial(sc->session, now_ns(), line));
+}
+
+static void serial_seen(void *opaque, int64_t t_ns, const uint8_t *data, size_t length)
+{
+    PhotonScenario *sc = opaque;
+
+    serial_lines_feed(&sc->serial, data, length, serial_line, sc);
+    if (serial_lines_pending(&sc->serial)) {
+        timer_mod(sc->prompt_timer, t_ns + PROMPT_QUIET_NS);
+    } else {
+        timer_del(sc->prompt_timer);
+    }
+}
+
+static void serial_quiet(void *opaque)
+{
+    PhotonScenario *sc = opaque;
+
+    serial_lines_flush(&sc->serial, serial_line, sc);
+}
+
 void photon_scenario_frame_seen(PhotonScenario *sc, const uint8_t *frame, size_t len)
 {
     char text[SCN_OBSERVATION_TEXT_MAX];
@@ -367,6 +396,8 @@ bool photon_scenario_start(PhotonScenario *sc, Error **errp)
     sc->wall_start_us = g_get_monotonic_time();
     sc->deadline_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, deadline_reached, sc);
     photon_report_set_pattern_observer(&sc->m->report, pattern_seen, pattern_horizon, sc);
+    sc->prompt_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, serial_quiet, sc);
+    photon_usb_host_set_observer(&sc->m->usb, serial_seen, sc);
     fprintf(stderr, "%10.3f s  scenario \"%s\" (%s, seed %" PRIu64 ", %zu steps, "
             "%zu expectations)\n", 0.0, sc->scn->name, sc->scn->file, sc->scn->seed,
             sc->scn->step_count, sc->scn->expectation_count);

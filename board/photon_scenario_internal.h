@@ -11,6 +11,7 @@
 #include "hw/photon/board/photon_scenario.h"
 #include "hw/photon/sim/scenario/scenario.h"
 #include "hw/photon/sim/scenario/session.h"
+#include "hw/photon/board/serial_lines.h"
 
 /* An access point the scenario put on the air (or will). */
 typedef struct ScenarioAccessPoint {
@@ -44,6 +45,11 @@ struct PhotonScenario {
     GPtrArray *rules;           /* of ScenarioRule, named ones */
     size_t board_rules;         /* rules the board keeps ahead of the scenario's */
     GHashTable *requests;       /* cloud request id -> ScenarioRequest */
+
+    /* The firmware's USB Serial, cut into lines; a prompt (text without a line
+     * ending) counts as a line once the output has been quiet a while. */
+    struct serial_lines serial;
+    QEMUTimer *prompt_timer;
 };
 
 /* A cloud-call or cloud-get in flight, to name its result. */
