@@ -97,6 +97,7 @@ Suite *exti_suite(void);
 Suite *tim_suite(void);
 Suite *dwt_suite(void);
 Suite *sdio_otg_suite(void);
+Suite *usb_device_suite(void);
 Suite *unmodelled_suite(void);
 
 /* A test case of @suite with the machine tests' timeout. */

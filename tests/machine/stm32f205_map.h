@@ -213,6 +213,49 @@
 #define   OTG_GRSTCTL_RXFFLSH BIT(4)
 #define   OTG_GRSTCTL_TXFFLSH BIT(5)
 #define   OTG_GRSTCTL_AHBIDL  BIT(31)
+#define OTG_GAHBCFG         (OTG_HS_BASE + 0x008)
+#define OTG_GUSBCFG         (OTG_HS_BASE + 0x00C)
+#define OTG_GINTSTS         (OTG_HS_BASE + 0x014)
+#define   OTG_GINTSTS_SOF     BIT(3)
+#define   OTG_GINTSTS_RXFLVL  BIT(4)
+#define   OTG_GINTSTS_USBSUSP BIT(11)
+#define   OTG_GINTSTS_USBRST  BIT(12)
+#define   OTG_GINTSTS_ENUMDNE BIT(13)
+#define   OTG_GINTSTS_IEPINT  BIT(18)
+#define   OTG_GINTSTS_OEPINT  BIT(19)
+#define OTG_GINTMSK         (OTG_HS_BASE + 0x018)
+#define OTG_GRXSTSR         (OTG_HS_BASE + 0x01C)
+#define OTG_GRXSTSP         (OTG_HS_BASE + 0x020)
+#define OTG_GRXFSIZ         (OTG_HS_BASE + 0x024)
+#define OTG_DIEPTXF0        (OTG_HS_BASE + 0x028)
+#define OTG_GCCFG           (OTG_HS_BASE + 0x038)
+#define OTG_DIEPTXF(n)      (OTG_HS_BASE + 0x100 + 4u * (n))
+#define OTG_DCFG            (OTG_HS_BASE + 0x800)
+#define OTG_DCTL            (OTG_HS_BASE + 0x804)
+#define   OTG_DCTL_SDIS       BIT(1)
+#define OTG_DSTS            (OTG_HS_BASE + 0x808)
+#define OTG_DIEPMSK         (OTG_HS_BASE + 0x810)
+#define OTG_DOEPMSK         (OTG_HS_BASE + 0x814)
+#define OTG_DAINT           (OTG_HS_BASE + 0x818)
+#define OTG_DAINTMSK        (OTG_HS_BASE + 0x81C)
+#define OTG_DIEPEMPMSK      (OTG_HS_BASE + 0x834)
+#define OTG_DEACHINT        (OTG_HS_BASE + 0x838)
+#define OTG_DEACHINTMSK     (OTG_HS_BASE + 0x83C)
+#define OTG_DIEPEACHMSK1    (OTG_HS_BASE + 0x844)
+#define OTG_DIEPCTL(n)      (OTG_HS_BASE + 0x900 + 0x20u * (n))
+#define OTG_DIEPINT(n)      (OTG_HS_BASE + 0x908 + 0x20u * (n))
+#define OTG_DIEPTSIZ(n)     (OTG_HS_BASE + 0x910 + 0x20u * (n))
+#define OTG_DTXFSTS(n)      (OTG_HS_BASE + 0x918 + 0x20u * (n))
+#define OTG_DOEPCTL(n)      (OTG_HS_BASE + 0xB00 + 0x20u * (n))
+#define OTG_DOEPINT(n)      (OTG_HS_BASE + 0xB08 + 0x20u * (n))
+#define OTG_DOEPTSIZ(n)     (OTG_HS_BASE + 0xB10 + 0x20u * (n))
+#define   OTG_EPCTL_USBAEP    BIT(15)
+#define   OTG_EPCTL_CNAK      BIT(26)
+#define   OTG_EPCTL_EPENA     BIT(31)
+#define   OTG_EPINT_XFRC      BIT(0)
+#define   OTG_DOEPINT_STUP    BIT(3)
+#define   OTG_DIEPINT_TXFE    BIT(7)
+#define OTG_FIFO(n)         (OTG_HS_BASE + 0x1000u * ((n) + 1))
 
 /* Cortex-M3 system control space. */
 #define DWT_CTRL            0xE0001000u
@@ -229,5 +272,7 @@
 #define IRQ_EXTI9_5         23
 #define IRQ_TIM2            28
 #define IRQ_SDIO            49
+#define IRQ_OTG_HS_EP1_IN   75
+#define IRQ_OTG_HS          77
 
 #endif

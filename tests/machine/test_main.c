@@ -12,7 +12,7 @@ int main(void)
 {
     Suite *(*const suites[])(void) = {
         memory_map_suite, rcc_suite, flash_suite, crc_suite, rng_suite, rtc_suite,
-        iwdg_suite, gpio_suite, exti_suite, tim_suite, dwt_suite, sdio_otg_suite,
+        iwdg_suite, gpio_suite, exti_suite, tim_suite, dwt_suite, sdio_otg_suite, usb_device_suite,
         unmodelled_suite,
     };
     SRunner *runner = srunner_create(suites[0]());
