@@ -117,15 +117,23 @@ static void give_up_or_retry(struct usb_host *host)
     set_state(host, USB_HOST_FAILED);
 }
 
-static void device_gone(struct usb_host *host)
+/* The device left the port (its pull-up dropped, or the cable came out):
+ * what the port does next is @phase with the bus at @bus. */
+static void port_idle(struct usb_host *host, usb_bus_state bus, port_phase phase,
+                      usb_host_state state)
 {
     if (host->phase >= PORT_RESET) {
         usb_host_logf(host, PORT "USB disconnect, device number %d", host->device_number);
     }
     forget_device(host);
-    set_bus(host, USB_BUS_SUSPENDED);
-    enter_phase(host, PORT_WAITING, 0);
-    set_state(host, USB_HOST_WAITING);
+    set_bus(host, bus);
+    enter_phase(host, phase, 0);
+    set_state(host, state);
+}
+
+static void device_gone(struct usb_host *host)
+{
+    port_idle(host, USB_BUS_SUSPENDED, PORT_WAITING, USB_HOST_WAITING);
 }
 
 /* ---- control transfers (USB 2.0 §8.5.3) ---- */
@@ -481,17 +489,9 @@ void usb_host_set_cable(struct usb_host *host, bool plugged)
     }
     host->cable = plugged;
     if (plugged) {
-        set_bus(host, USB_BUS_SUSPENDED);       /* VBUS on, bus idle */
-        enter_phase(host, PORT_WAITING, 0);
-        set_state(host, USB_HOST_WAITING);
+        port_idle(host, USB_BUS_SUSPENDED, PORT_WAITING, USB_HOST_WAITING);   /* VBUS on */
     } else {
-        if (host->phase >= PORT_RESET) {
-            usb_host_logf(host, PORT "USB disconnect, device number %d", host->device_number);
-        }
-        forget_device(host);
-        set_bus(host, USB_BUS_DETACHED);
-        enter_phase(host, PORT_UNPLUGGED, 0);
-        set_state(host, USB_HOST_UNPLUGGED);
+        port_idle(host, USB_BUS_DETACHED, PORT_UNPLUGGED, USB_HOST_UNPLUGGED);
     }
 }
 
