@@ -14,6 +14,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include <math.h>
 #include "qemu/units.h"
 #include "qemu/cutils.h"
 #include "qemu/error-report.h"

@@ -179,6 +179,14 @@ void photon_scenario_cloud_notice(PhotonScenario *sc, const cloud_notice *notice
         value = g_strdup_printf("error: %s", notice->text && *notice->text ? notice->text :
                                 notice->coap_code ? "refused" : "timed out");
         break;
+    case CLOUD_NOTICE_OTA_DONE:
+    case CLOUD_NOTICE_OTA_FAILED:
+        value = g_strdup_printf("cloud-flash: %s%s%s", notice->kind == CLOUD_NOTICE_OTA_DONE
+                                ? "the device took the update" : "failed",
+                                notice->text && *notice->text ? ": " : "",
+                                notice->text ? notice->text : "");
+        photon_report_event(&sc->m->report, now_ns(), value);
+        return;
     default:
         return;
     }

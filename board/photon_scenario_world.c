@@ -9,6 +9,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include "qemu/cutils.h"
 #include "qemu/error-report.h"
 #include "qemu/timer.h"
 #include "qapi/error.h"
@@ -16,6 +17,7 @@
 #include "hw/photon/board/photon_scenario_internal.h"
 #include "hw/photon/sim/scenario/rule_text.h"
 #include "hw/photon/sim/key_recipes.h"
+#include "hw/photon/sim/fixtures.h"
 
 /* How long a scenario's `reset` holds the RESET button down. */
 #define RESET_PRESS_NS (100 * SCALE_MS)
@@ -555,6 +557,39 @@ static void cloud_request(PhotonScenario *sc, const struct scn_action *a)
     g_hash_table_insert(sc->requests, GUINT_TO_POINTER((uint32_t)id), request);
 }
 
+/* What `particle flash DEVICE app.bin` does: the cloud sends the user part over
+ * the air; how it went comes back as cloud notices (photon_scenario.c). */
+static void cloud_flash(PhotonScenario *sc, const struct scn_step *step, int64_t now)
+{
+    const char *spec = step->action.name;
+    cloud_session *session = device_session(sc);
+    cloud_ota_options options = { 0 };
+    firmware_files firmware;
+    sim_error err;
+    char path[PATH_MAX];
+    g_autofree char *image = NULL;
+    g_autofree char *problem = NULL;
+    gsize length;
+    bool legacy = fixtures_resolve_firmware(sc->scn->device.firmware_version, &firmware,
+                                            &err) == 0 && firmware.legacy_tinker;
+
+    if (fixtures_resolve_app_in(spec, sc->scn->directory, legacy, path, sizeof path,
+                                &err) != 0) {
+        problem = g_strdup(err.msg);
+    } else if (!g_file_get_contents(path, &image, &length, NULL)) {
+        problem = g_strdup_printf("cannot read %s", path);
+    } else if (!session) {
+        problem = g_strdup("the device is not connected to the cloud");
+    } else if (cloud_session_start_ota(session, (const uint8_t *)image, length, &options) < 0) {
+        problem = g_strdup("the update could not be sent (see cloud.log)");
+    }
+    g_autofree char *line = problem
+        ? g_strdup_printf("step: %s: %s not sent: %s", step->label, spec, problem)
+        : g_strdup_printf("step: %s: sending %s (%zu bytes) over the air", step->label, spec,
+                          (size_t)length);
+    photon_report_event(&sc->m->report, now, line);
+}
+
 static void set_cloud_fault(PhotonScenario *sc, const struct scn_cloud_fault *fault)
 {
     cloud_server *cloud = sc->m->network.cloud;
@@ -697,6 +732,9 @@ void photon_scenario_execute(PhotonScenario *sc, const struct scn_step *step)
         break;
     case SCN_ACTION_SERIAL_WRITE:
         serial_write(sc, step, now);
+        break;
+    case SCN_ACTION_CLOUD_FLASH:
+        cloud_flash(sc, step, now);
         break;
     }
 }

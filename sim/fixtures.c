@@ -28,13 +28,14 @@ static bool is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static int need_file(const char *path, const char *what, sim_error *err)
+/* A file of the fixtures (fetched by setup) or the user's own. */
+static int need_file(const char *path, const char *what, bool fixture, sim_error *err)
 {
     if (access(path, R_OK) == 0)
         return 0;
-    return sim_fail(err, "%s: %s is missing (%s); scripts/fetch-fixtures.sh fetches the "
-                    "firmware fixtures, PHOTON_SIM_FIXTURES points elsewhere", path, what,
-                    strerror(errno));
+    return sim_fail(err, "%s: %s is missing (%s)%s", path, what, strerror(errno),
+                    fixture ? "; scripts/fetch-fixtures.sh fetches the firmware fixtures, "
+                              "PHOTON_SIM_FIXTURES points elsewhere" : "");
 }
 
 static int join(char *out, const char *dir, const char *name, sim_error *err)
@@ -76,9 +77,9 @@ int fixtures_resolve_firmware(const char *spec, firmware_files *out, sim_error *
     if (join(out->system_part1, dir, "system-part1.bin", err) != 0 ||
         join(out->system_part2, dir, "system-part2.bin", err) != 0)
         return -1;
-    if (need_file(out->bootloader, "the bootloader", err) ||
-        need_file(out->system_part1, "system part 1", err) ||
-        need_file(out->system_part2, "system part 2", err))
+    if (need_file(out->bootloader, "the bootloader", true, err) ||
+        need_file(out->system_part1, "system part 1", true, err) ||
+        need_file(out->system_part2, "system part 2", true, err))
         return -1;
     return 0;
 }
@@ -93,12 +94,23 @@ int fixtures_resolve_app(const char *spec, bool legacy_tinker, char *out, size_t
         name = "apps/doctor.bin";
     if (!name) {
         snprintf(out, size, "%s", spec);
-        return need_file(out, "the application", err);
+        return need_file(out, "the application", false, err);
     }
     char root[PATH_MAX];
     if (fixtures_dir(root, sizeof root, err) != 0)
         return -1;
     if ((size_t)snprintf(out, size, "%s/%s", root, name) >= size)
         return sim_fail(err, "%s/%s: path too long", root, name);
-    return need_file(out, spec, err);
+    return need_file(out, spec, true, err);
+}
+
+int fixtures_resolve_app_in(const char *spec, const char *directory, bool legacy_tinker,
+                            char *out, size_t size, sim_error *err)
+{
+    if (strcmp(spec, "tinker") == 0 || strcmp(spec, "doctor") == 0 || spec[0] == '/')
+        return fixtures_resolve_app(spec, legacy_tinker, out, size, err);
+    char path[PATH_MAX];
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", directory, spec) >= sizeof path)
+        return sim_fail(err, "%s/%s: path too long", directory, spec);
+    return fixtures_resolve_app(path, legacy_tinker, out, size, err);
 }

@@ -27,5 +27,8 @@ int fixtures_resolve_firmware(const char *spec, firmware_files *out, sim_error *
 /* `spec` is tinker, doctor or a file name. */
 int fixtures_resolve_app(const char *spec, bool legacy_tinker, char *out, size_t size,
                          sim_error *err);
+/* The same, with a relative file name taken from `directory` (a scenario's folder). */
+int fixtures_resolve_app_in(const char *spec, const char *directory, bool legacy_tinker,
+                            char *out, size_t size, sim_error *err);
 
 #endif

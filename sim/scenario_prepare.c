@@ -97,6 +97,21 @@ static int compose_modules(const struct scn_scenario *scn, uint8_t *flash, sim_e
         fail_at(err, scn, d->loc, "device", &cause);
         goto out;
     }
+    /* A user part a cloud-flash step sends must be one, found before anything runs. */
+    for (size_t i = 0; i < scn->step_count; i++) {
+        const struct scn_step *step = &scn->steps[i];
+        char image[PATH_MAX];
+        module_file ota;
+        if (step->action.kind != SCN_ACTION_CLOUD_FLASH)
+            continue;
+        if (fixtures_resolve_app_in(step->action.name, scn->directory, fw.legacy_tinker, image,
+                                    sizeof image, &cause) != 0 ||
+            module_file_load(image, &ota, &cause) != 0) {
+            fail_at(err, scn, step->loc, "cloud-flash", &cause);
+            goto out;
+        }
+        module_file_free(&ota);
+    }
     char problems[4][256];
     if (flash_image_check_dependencies(flash, problems, 4) > 0) {
         sim_fail(err, "%s:%u:%u: device: the modules do not fit together: %s", scn->file,

@@ -37,6 +37,7 @@ static const char *const action_names[] = {
     [SCN_ACTION_USB_UNPLUG] = "usb-unplug",
     [SCN_ACTION_USB_PLUG] = "usb-plug",
     [SCN_ACTION_SERIAL_WRITE] = "serial-write",
+    [SCN_ACTION_CLOUD_FLASH] = "cloud-flash",
     NULL,
 };
 
@@ -240,6 +241,9 @@ static bool parse_action(struct parser *p, const struct ynode *node, struct scn_
         break;
     case SCN_ACTION_SERIAL_WRITE:
         ok = read_text(p, v, SCN_TEXT_MAX, false, true, &a->argument);
+        break;
+    case SCN_ACTION_CLOUD_FLASH:
+        ok = read_text(p, v, SCN_TEXT_MAX, false, false, &a->name);
         break;
     }
     if (ok) {

@@ -400,6 +400,7 @@ enum scn_action_kind {
     SCN_ACTION_USB_UNPLUG,
     SCN_ACTION_USB_PLUG,
     SCN_ACTION_SERIAL_WRITE,  /* argument: the text sent to the device */
+    SCN_ACTION_CLOUD_FLASH,   /* name: tinker, doctor or a user-part file (as written) */
 };
 
 enum scn_keys_recipe {

@@ -362,8 +362,9 @@ START_TEST(every_step_action_and_condition)
         "  - {after: {cloud-event: {name: spark/status, data: online}}, do: reset}\n"
         "  - {after: {cloud-result: {variable: temp, matches: \"^2[0-9]$\"}}, do: reset}\n"
         "  - {after: {packet: SYN, since: hello}, do: reset}\n"
-        "  - {after: {step: hello, delay: 1.5}, do: {dns-fault: {device.spark.io: none}}}\n");
-    ck_assert_uint_eq(scn->step_count, 25);
+        "  - {after: {step: hello, delay: 1.5}, do: {dns-fault: {device.spark.io: none}}}\n"
+        "  - {at: 21, do: {cloud-flash: apps/new.bin}}\n");
+    ck_assert_uint_eq(scn->step_count, 26);
     const struct scn_step *s = scn->steps;
     static const enum scn_action_kind kinds[] = {
         SCN_ACTION_POWER_CYCLE, SCN_ACTION_POWER_CYCLE, SCN_ACTION_BROWNOUT, SCN_ACTION_RESET,
@@ -409,6 +410,8 @@ START_TEST(every_step_action_and_condition)
     ck_assert_int_eq(s[24].after.what.step, 19);
     ck_assert_int_eq(s[24].earliest, MS(21500));
     ck_assert_int_eq(s[24].action.dns_fault.kind, SCN_DNS_FAULT_NONE);
+    ck_assert_int_eq(s[25].action.kind, SCN_ACTION_CLOUD_FLASH);
+    ck_assert_str_eq(s[25].action.name, "apps/new.bin");
     ck_assert_int_eq(scn_scenario_find_step(scn, "hello"), 19);
     ck_assert_int_eq(scn_scenario_find_step(scn, "nope"), -1);
     scn_scenario_free(scn);

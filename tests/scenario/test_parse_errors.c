@@ -250,7 +250,7 @@ static const struct {
       "test.yaml:4:25: steps[1].do.reset: reset takes no argument: write do: reset" },
     { "unknown action suggestion",
       H "steps:\n  - {at: 1, do: {power-cylce: 2}}\n",
-      "test.yaml:4:18: steps[1].do: expected one of: power-cycle, brownout, reset, setup, ap-add, ap-remove, ap-update, rule-add, rule-remove, dns-fault, cloud-fault, cloud-call, cloud-get, cloud-publish, keys, screenshot, usb-unplug, usb-plug, serial-write; got \"power-cylce\" (did you mean \"power-cycle\"?)" },
+      "test.yaml:4:18: steps[1].do: expected one of: power-cycle, brownout, reset, setup, ap-add, ap-remove, ap-update, rule-add, rule-remove, dns-fault, cloud-fault, cloud-call, cloud-get, cloud-publish, keys, screenshot, usb-unplug, usb-plug, serial-write, cloud-flash; got \"power-cylce\" (did you mean \"power-cycle\"?)" },
     { "screenshot not png",
       H "steps:\n  - {at: 1, do: {screenshot: shot.jpg}}\n",
       "test.yaml:4:30: steps[1].do.screenshot: a screenshot is a .png file name" },
