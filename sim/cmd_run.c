@@ -26,7 +26,7 @@
 
 static const char synopsis[] =
     "  photon-sim run [SCENARIO.yaml...] [-j N] [--junit FILE] [--report DIR] [--strict]\n"
-    "                 [--gui] [--cpu-mhz MHZ] [--check]\n"
+    "                 [--gui] [--cpu-mhz MHZ] [--check] [--usb-serial X]\n"
     "  photon-sim run [--firmware 2.2.0|1.5.0|0.5.2|DIR] [--app tinker|doctor|FILE.bin]\n"
     "                 [--flash IMAGE] [--until SECONDS] [--report DIR] [--seed N]\n"
     "                 [--uid HEX24] [--wifi SSID:PASSPHRASE] [--strict] [--gui]\n"
@@ -177,6 +177,7 @@ static int run_scenario_files(int argc, char **argv)
     const char **files = calloc(argc + 1, sizeof *files);
     size_t count = 0;
     int status;
+    char usb_chardev[PATH_MAX + 96];
 
     if (!files)
         return SIM_EXIT_FAILED;
@@ -202,6 +203,13 @@ static int run_scenario_files(int argc, char **argv)
             o.junit = argv[++i];
         } else if (!strcmp(a, "--report") && has_value) {
             o.report = argv[++i];
+        } else if (!strcmp(a, "--usb-serial") && has_value) {
+            if (usb_serial_chardev(argv[++i], usb_chardev, sizeof usb_chardev) != 0) {
+                free(files);
+                return sim_usage("run", synopsis, "--usb-serial %s: expected " USB_SERIAL_SPECS,
+                                 argv[i]);
+            }
+            o.usb_serial_chardev = usb_chardev;
         } else if (!strcmp(a, "--cpu-mhz") && has_value) {
             if (parse_cpu_mhz(argv[++i], &o.icount_shift) != 0) {
                 free(files);
@@ -211,8 +219,12 @@ static int run_scenario_files(int argc, char **argv)
             free(files);
             return sim_usage("run", synopsis, "%s: with scenario files, the files describe "
                              "the device and its world; give only -j, --junit, --report, "
-                             "--strict, --gui and --cpu-mhz", a);
+                             "--strict, --gui, --usb-serial and --cpu-mhz", a);
         }
+    }
+    if (o.usb_serial_chardev && (count > 1 || o.jobs > 1)) {
+        free(files);
+        return sim_usage("run", synopsis, "--usb-serial: one terminal, so one scenario at a time");
     }
     if (o.gui && !getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY")) {
         fprintf(stderr, "photon-sim: --gui: no display (DISPLAY is not set); running headless\n");

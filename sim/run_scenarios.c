@@ -168,13 +168,20 @@ static int start(scenario_run *run, const char *qemu, const scenario_options *o)
     append_option(machine, sizeof machine, "pcap", path);
     if (o->strict)
         append_option(machine, sizeof machine, "strict", "on");
+    if (o->usb_serial_chardev)
+        append_option(machine, sizeof machine, "usb-serial", USB_SERIAL_CHARDEV_ID);
     snprintf(serial, sizeof serial, "file:%s/serial1.log", run->dir);
     snprintf(icount, sizeof icount, "shift=%d,%s", o->icount_shift,
              o->gui ? "align=on" : "sleep=off");
     char *argv[] = {
         (char *)qemu, "-M", machine, "-icount", icount, "-display", o->gui ? "sdl" : "none",
-        "-monitor", "none", "-serial", serial, "-nodefaults", NULL,
+        "-monitor", "none", "-serial", serial, "-nodefaults", NULL, NULL, NULL,
     };
+    if (o->usb_serial_chardev) {
+        size_t used = sizeof argv / sizeof argv[0] - 3;
+        argv[used] = "-chardev";
+        argv[used + 1] = (char *)o->usb_serial_chardev;
+    }
 
     snprintf(path, sizeof path, "%s/console.log", run->dir);
     run->console = fopen(path, "w");
@@ -207,12 +214,14 @@ static int start(scenario_run *run, const char *qemu, const scenario_options *o)
     return 0;
 }
 
-/* The lines a person watching wants: the scenario's start and verdict, and each
- * expectation as it is decided. Everything goes to console.log. */
+/* The lines a person watching wants: the scenario's start and verdict, each
+ * expectation as it is decided, and where a --usb-serial pty is. Everything goes
+ * to console.log. */
 static bool worth_printing(const char *line)
 {
     return strstr(line, " s  expect ") || strstr(line, " s  scenario ") ||
-           strncmp(line, "qemu-system-arm:", 16) == 0 || strstr(line, "error");
+           strncmp(line, "qemu-system-arm:", 16) == 0 || strstr(line, "error") ||
+           strncmp(line, "char device redirected to ", 26) == 0;
 }
 
 static void console_line(scenario_run *run, const char *line, bool prefix, bool verbose)

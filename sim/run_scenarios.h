@@ -15,6 +15,7 @@ typedef struct scenario_options {
     bool gui;            /* show the board (one scenario at a time) */
     bool check_only;     /* parse and lint, run nothing */
     int icount_shift;    /* virtual ns per instruction = 2^shift */
+    const char *usb_serial_chardev; /* -chardev for a terminal on the USB serial, or NULL */
 } scenario_options;
 
 /* Exit status: 0 every scenario passed, 1 one failed or could not run, 2 a
