@@ -491,12 +491,18 @@ static void run_action(bcm43362 *chip, const struct wl_action *a)
         case EFFECT_KEYED:
             sta->keyed = true;
             chip->s.diag.stats.joins_ok++;
+            chip_log(chip, "bcm43362: joined \"%s\" (channel %u, WPA2-PSK keyed)", sta->bss.ssid,
+                     sta->bss.channel);
             break;
         case EFFECT_JOIN_SUCCEEDED:
             chip->s.diag.stats.joins_ok++;
+            chip_log(chip, "bcm43362: joined \"%s\" (channel %u, open)", sta->bss.ssid,
+                     sta->bss.channel);
             break;
         case EFFECT_JOIN_FAILED:
             chip->s.diag.stats.joins_failed++;
+            chip_log(chip, "bcm43362: join to \"%s\" failed (%s)", sta->bss.ssid,
+                     sta->link_up ? "the WPA2 key exchange timed out" : "no such network");
             if (!sta->link_up) {
                 station_clear(chip);
             }
