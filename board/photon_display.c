@@ -9,6 +9,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include <math.h>
 #include "qemu/module.h"
 #include "qemu/cutils.h"
 #include "qapi/error.h"
@@ -29,7 +30,7 @@ static void display_view(PhotonDisplayState *s, struct board_state *state, char 
     if (s->view) {
         s->view(s->view_opaque, &view);
     }
-    snprintf(status, size, "%-22s t = %8.3f s  %.2fx real time  [s] SETUP [r] RESET",
+    snprintf(status, size, "%-22s t = %7.1f s  %.1fx real time  [s] SETUP [r] RESET",
              view.pattern ? view.pattern : "", virtual_s, wall_s > 0 ? virtual_s / wall_s : 0);
     *state = (struct board_state) {
         .led_r = view.led_r, .led_g = view.led_g, .led_b = view.led_b,
@@ -40,17 +41,49 @@ static void display_view(PhotonDisplayState *s, struct board_state *state, char 
     };
 }
 
+/* At most this often: about 16 frames a second keep a breathing LED smooth,
+ * and drawing (cairo, then the window's upload) costs the run less. */
+#define DISPLAY_MIN_FRAME_US 60000
+
+/* Whether the board looks as it did in the last frame drawn on @surface. */
+static bool frame_unchanged(PhotonDisplayState *s, void *surface,
+                            const struct board_state *state)
+{
+    const uint8_t led[3] = { lround(state->led_r * 255), lround(state->led_g * 255),
+                             lround(state->led_b * 255) };
+    bool same = surface == s->last_surface && !memcmp(led, s->last_led, sizeof(led)) &&
+                state->d7 == s->last_d7 && state->setup_pressed == s->last_setup &&
+                state->reset_pressed == s->last_reset &&
+                !strcmp(state->status_line, s->last_status);
+
+    s->last_surface = surface;
+    memcpy(s->last_led, led, sizeof(led));
+    s->last_d7 = state->d7;
+    s->last_setup = state->setup_pressed;
+    s->last_reset = state->reset_pressed;
+    pstrcpy(s->last_status, sizeof(s->last_status), state->status_line);
+    return same;
+}
+
 static void photon_display_update(void *opaque)
 {
     PhotonDisplayState *s = opaque;
     DisplaySurface *surface = qemu_console_surface(s->console);
     struct board_state state;
     char status[160];
+    int64_t now_us = g_get_monotonic_time();
 
     if (!surface || surface_bits_per_pixel(surface) != 32) {
         return;
     }
+    if (surface == s->last_surface && now_us - s->last_frame_us < DISPLAY_MIN_FRAME_US) {
+        return;
+    }
     display_view(s, &state, status, sizeof(status));
+    if (frame_unchanged(s, surface, &state)) {
+        return;
+    }
+    s->last_frame_us = now_us;
     board_renderer_draw(s->renderer, (uint32_t *)surface_data(surface),
                         surface_width(surface), surface_height(surface),
                         surface_stride(surface), &state);

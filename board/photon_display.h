@@ -41,6 +41,12 @@ struct PhotonDisplayState {
     int pointer_x, pointer_y;   /* in pixels, from absolute pointer events */
     bool mouse_on_setup, mouse_on_reset;
     int64_t wall_start_us;
+    /* The last frame drawn, so an unchanged board is not drawn again. */
+    int64_t last_frame_us;
+    void *last_surface;
+    uint8_t last_led[3];
+    bool last_d7, last_setup, last_reset;
+    char last_status[160];
 
     PhotonDisplayViewFn view;
     void *view_opaque;
