@@ -8,7 +8,7 @@ decided), their ratio (the target: at least 5x faster than real time on a
 2-core machine), and per scenario its virtual and wall time and the peak RSS
 of its machine.
 
-usage: bench/library_bench.py [--jobs 2] [--photon-sim PATH] [SCENARIO.yaml...]
+usage: bench/library_bench.py [--jobs 2] [--cpu-mhz MHZ] [--photon-sim PATH] [SCENARIO.yaml...]
 """
 import argparse
 import glob
@@ -28,14 +28,16 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--photon-sim", default=os.path.join(ROOT, "build/sim/photon-sim"))
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--cpu-mhz", help="photon-sim run --cpu-mhz (default: the Photon's 120 MHz)")
     parser.add_argument("scenarios", nargs="*")
     args = parser.parse_args()
     files = args.scenarios or sorted(glob.glob(os.path.join(ROOT, "scenarios", "*.yaml")))
 
     with tempfile.TemporaryDirectory() as report:
         started = time.monotonic()
+        speed = ["--cpu-mhz", args.cpu_mhz] if args.cpu_mhz else []
         out = subprocess.run([args.photon_sim, "run", *files, "-j", str(args.jobs),
-                              "--report", report], capture_output=True, text=True)
+                              "--report", report, *speed], capture_output=True, text=True)
         wall = time.monotonic() - started
         rows = [ROW.match(line) for line in out.stdout.splitlines()]
         rows = [m for m in rows if m]
