@@ -134,8 +134,11 @@ for t in "${selected[@]}"; do
 import sys
 w = float(sys.argv[2]) - float(sys.argv[1]); n = int(sys.argv[3] or 0); s = round(w)
 print(f'{w:.0f} {s // 3600}h{s // 60 % 60:02d}m{s % 60:02d}s {n / w if w else 0:.0f}')" "$start" "$end" "${done_runs:-0}")
+    artifact=
     if [ $status -eq 0 ] && [ "${done_runs:-0}" -ge "$runs" ]; then
         result="nothing found"
+    elif grep -q 'libFuzzer: run interrupted' "$log"; then
+        result="interrupted"   # SIGINT/SIGTERM from outside: not a finding
     else
         artifact=$(sed -n 's/.*Test unit written to \(\S*\).*/\1/p' "$log" | tail -1)
         result="FOUND (exit $status)${artifact:+: $artifact}"
@@ -144,9 +147,13 @@ print(f'{w:.0f} {s // 3600}h{s // 60 % 60:02d}m{s % 60:02d}s {n / w if w else 0:
     echo "$line"
     summary+=("$line")
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date +%F)" "$name" "${done_runs:-0}" "$wall" "$rate" "$result" >>"$results"
+    if [ "$result" = interrupted ]; then
+        say "$name was interrupted by a signal after ${done_runs:-0} inputs (not a finding); run it again"
+        exit 130
+    fi
     if [ "$result" != "nothing found" ]; then
         grep -E '^==[0-9]+==ERROR|^SUMMARY|runtime error:|^fuzz_[a-z0-9_]*: |^==[0-9]+== ERROR: libFuzzer' "$log" | head -5 >&2
-        if [ -n "${artifact:-}" ]; then
+        if [ -n "$artifact" ]; then
             say "reproduce: $exe $artifact   (log: $log)"
         else
             say "no input was written; see $log"
