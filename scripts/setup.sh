@@ -12,6 +12,9 @@ packages=(
     libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev libsdl2-dev libslirp-dev
     libmbedtls-dev check libyaml-dev libpng-dev libjansson-dev libcairo2-dev fonts-dejavu-core
     gcc-arm-none-eabi libnewlib-arm-none-eabi clang xvfb xdotool
+    # scripts/fuzz.sh: libFuzzer and the ASan/UBSan runtimes (only recommended by clang),
+    # and llvm-symbolizer for readable stack traces
+    libclang-rt-14-dev llvm
 )
 
 missing=()
