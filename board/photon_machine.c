@@ -36,6 +36,7 @@
 #include "hw/photon/board/photon_scenario.h"
 #include "hw/photon/peripherals/photon_unimp.h"
 #include "chardev/char.h"
+#include "exec/fast-time.h"
 
 static void photon_reset_now(CPUState *cpu, run_on_cpu_data data)
 {
@@ -320,6 +321,11 @@ static void photon_machine_init(MachineState *ms)
     stm32f205rg_set_uid(&m->soc, uid);
     qdev_connect_clock_in(soc, "sysclk", m->sysclk);
     sysbus_realize(SYS_BUS_DEVICE(&m->soc), &error_fatal);
+    if (!m->slow_clock_reads) {
+        stm32f205rg_register_clock_reads(&m->soc);
+    }
+    /* Read when blocks are translated, so it is set before the CPU runs. */
+    fast_time_idle_skip = !m->no_idle_skip;
     gpio_a = DEVICE(&m->soc.gpio[PORT_A]);
     gpio_c = DEVICE(&m->soc.gpio[PORT_C]);
 
@@ -620,6 +626,26 @@ static void photon_set_strict(Object *obj, bool value, Error **errp)
     PHOTON_MACHINE(obj)->strict = value;
 }
 
+static bool photon_get_fast_clock_reads(Object *obj, Error **errp)
+{
+    return !PHOTON_MACHINE(obj)->slow_clock_reads;
+}
+
+static void photon_set_fast_clock_reads(Object *obj, bool value, Error **errp)
+{
+    PHOTON_MACHINE(obj)->slow_clock_reads = !value;
+}
+
+static bool photon_get_idle_skip(Object *obj, Error **errp)
+{
+    return !PHOTON_MACHINE(obj)->no_idle_skip;
+}
+
+static void photon_set_idle_skip(Object *obj, bool value, Error **errp)
+{
+    PHOTON_MACHINE(obj)->no_idle_skip = !value;
+}
+
 static const char *photon_valid_cpu_types[] = {
     ARM_CPU_TYPE_NAME("cortex-m3"),
     NULL
@@ -672,6 +698,16 @@ static void photon_machine_class_init(ObjectClass *oc, void *data)
                                    photon_set_usb_cable);
     object_class_property_set_description(oc, "usb-cable",
         "a PC on the USB cable at power-on (default on)");
+    object_class_property_add_bool(oc, "fast-clock-reads", photon_get_fast_clock_reads,
+                                   photon_set_fast_clock_reads);
+    object_class_property_set_description(oc, "fast-clock-reads",
+        "under -icount, reads of the cycle counter and SysTick see the exact time "
+        "without ending the translation block (default on)");
+    object_class_property_add_bool(oc, "idle-skip", photon_get_idle_skip,
+                                   photon_set_idle_skip);
+    object_class_property_set_description(oc, "idle-skip",
+        "under -icount, a loop that comes round to the same state with no side "
+        "effect skips virtual time to the next timer deadline (default on)");
     object_class_property_add_str(oc, "wifi", photon_get_wifi, photon_set_wifi);
     object_class_property_set_description(oc, "wifi",
         "an access point on the air: SSID:PASSPHRASE (WPA2) or SSID (open)");

@@ -59,6 +59,8 @@ struct PhotonMachineState {
     char *control_chardev;      /* chardev id of the control channel */
     char *usb_serial_chardev;   /* chardev id for the USB serial terminal */
     bool usb_unplugged;         /* no USB cable at power-on */
+    bool slow_clock_reads;      /* fast-clock-reads=off (exec/fast-time.h) */
+    bool no_idle_skip;          /* idle-skip=off */
     char *scenario_file;        /* a scenario to run (photon_scenario.h) */
     PhotonScenario *scenario;
     uint8_t uid[STM32F205RG_UID_BYTES];

@@ -27,6 +27,7 @@
 #include "hw/photon/peripherals/stm32f2_sdio.h"
 #include "hw/photon/peripherals/stm32f2_otg.h"
 #include "hw/photon/peripherals/stm32f2_adc.h"
+#include "exec/fast-time.h"
 
 #define SRAM_BASE 0x20000000
 #define SRAM_SIZE (128 * KiB)
@@ -79,6 +80,12 @@ static const struct {
     [0] = { 0xA8000000, 0x64000000, 0x0C000000 },
     [1] = { 0x00000280, 0x00000100, 0x000000C0 },
 };
+
+void stm32f205rg_register_clock_reads(STM32F205RGState *s)
+{
+    fast_time_register_exact_reads(sysbus_mmio_get_region(SYS_BUS_DEVICE(s->dwt), 0));
+    fast_time_register_exact_reads(&s->armv7m.systickmem);
+}
 
 void stm32f205rg_set_uid(STM32F205RGState *s, const uint8_t uid[STM32F205RG_UID_BYTES])
 {
@@ -186,11 +193,11 @@ static void stm32f205rg_soc_realize(DeviceState *dev_soc, Error **errp)
     /* Private peripheral bus: DWT cycle counter; the rest is counted. */
     photon_unimp_create("ppb", 0xE0000000, 0xE000, 0);
     photon_unimp_create("ppb-external", 0xE000F000, 0xF1000, 0);
-    dev = soc_child(s, "dwt", "armv7m-dwt");
-    qdev_prop_set_uint32(dev, "cpu-hz", STM32F205RG_CPU_HZ);
-    sysbus_realize(SYS_BUS_DEVICE(dev), &error_fatal);
+    s->dwt = soc_child(s, "dwt", "armv7m-dwt");
+    qdev_prop_set_uint32(s->dwt, "cpu-hz", STM32F205RG_CPU_HZ);
+    sysbus_realize(SYS_BUS_DEVICE(s->dwt), &error_fatal);
     memory_region_add_subregion_overlap(&s->armv7m.container, 0xE0001000,
-                                        sysbus_mmio_get_region(SYS_BUS_DEVICE(dev), 0), 1);
+                                        sysbus_mmio_get_region(SYS_BUS_DEVICE(s->dwt), 0), 1);
 
     /* Reset and clock control, power, RTC, watchdog. */
     soc_map(DEVICE(&s->rcc), 0x40023800, -1, armv7m);

@@ -30,6 +30,28 @@ ln -sfn "$REPO_ROOT/peripherals/trace-events" "$tree/hw/photon/trace-events"
 for d in board peripherals net gui sim; do
     ln -sfn "$REPO_ROOT/$d" "$tree/hw/photon/$d"
 done
+# Our patches to QEMU itself (qemu/patches, in order). The series applied
+# last is kept in the tree: when it changes it is reversed first, so the tree
+# and its object files stay and the rebuild is incremental.
+applied=$tree/.photon-sim-patches
+wanted=$(mktemp)
+trap 'rm -f "$wanted"' EXIT
+cat "$REPO_ROOT"/qemu/patches/*.patch > "$wanted" 2>/dev/null || true
+if ! cmp -s "$wanted" "$applied" 2>/dev/null; then
+    if [ -s "$applied" ]; then
+        say "reversing the previous QEMU patch series"
+        patch -d "$tree" -p1 -R -s --no-backup-if-mismatch < "$applied" \
+            || die "could not reverse $applied; remove $tree to unpack afresh"
+    fi
+    : > "$applied"
+    for p in "$REPO_ROOT"/qemu/patches/*.patch; do
+        [ -e "$p" ] || continue
+        say "patching QEMU: $(basename "$p")"
+        patch -d "$tree" -p1 -s --no-backup-if-mismatch < "$p" \
+            || die "$p does not apply to $(basename "$dsc"); remove $tree to unpack afresh"
+        cat "$p" >> "$applied"
+    done
+fi
 grep -qx "subdir('photon')" "$tree/hw/meson.build" || echo "subdir('photon')" >> "$tree/hw/meson.build"
 grep -qx "source photon/Kconfig" "$tree/hw/Kconfig" || echo "source photon/Kconfig" >> "$tree/hw/Kconfig"
 grep -q "'hw/photon'" "$tree/meson.build" || \

@@ -1,0 +1,52 @@
+/*
+ * photon-sim: faster than real time under -icount, with every value the
+ * guest can observe unchanged.
+ *
+ * Exact time reads.  Under icount an I/O access must be the last instruction
+ * of its translation block, so that the instruction count (the virtual
+ * clock) is exact when the device looks at it; any other access throws the
+ * block away and retranslates it.  A guest that polls a cycle counter pays
+ * that on every poll.  Regions registered here only *report* time when read,
+ * so a read instead counts the block's remaining instructions out of the
+ * clock for the duration of the access: the device sees the same exact
+ * count, and the block runs on.
+ *
+ * Idle skip.  A short backward branch whose loop comes round to the same CPU
+ * state with no side effect on the way (no guest store, no I/O, no helper
+ * with side effects, no interrupt, no device write to RAM) will spin until
+ * an asynchronous event, and under icount none can come before the next
+ * virtual timer deadline: the rest of the instruction budget, which icount
+ * sizes to that deadline, is consumed at once.
+ */
+#ifndef EXEC_FAST_TIME_H
+#define EXEC_FAST_TIME_H
+
+#include "exec/memory.h"
+
+typedef struct FastTimeStats {
+    uint64_t io_accesses;       /* device reads and writes by the CPU */
+    uint64_t io_recompiles;     /* of them, the ones that ended a block */
+    uint64_t exact_reads;       /* time reads answered inside a block */
+    uint64_t idle_skips;        /* idle loops skipped to a deadline */
+    uint64_t idle_skipped_insns; /* instructions' worth of time skipped */
+} FastTimeStats;
+
+extern FastTimeStats fast_time_stats;
+
+/* Set before the CPU runs: translated code depends on it. */
+extern bool fast_time_idle_skip;
+
+/*
+ * Bumped by every side effect the idle-loop detector must see: blocks that
+ * store or call side-effecting helpers, I/O, interrupts, device writes to RAM.
+ */
+extern uint64_t fast_time_side_effects;
+
+/* @mr's reads have no side effect that needs a block boundary. */
+void fast_time_register_exact_reads(MemoryRegion *mr);
+bool fast_time_is_exact_read_region(const MemoryRegion *mr);
+
+/* For the translator: does the op stream just generated have side effects? */
+bool tcg_ops_have_side_effects(void);
+
+#endif
