@@ -308,6 +308,8 @@ static void photon_machine_init(MachineState *ms)
         }
     }
     photon_unimp_set_strict(m->strict);
+    m->report.profile = m->profile;
+    m->report.speed.fast_clock_reads = !m->slow_clock_reads;
     photon_report_open(&m->report, m->report_dir, &error_fatal);
 
     m->sysclk = clock_new(OBJECT(ms), "SYSCLK");
@@ -646,6 +648,16 @@ static void photon_set_idle_skip(Object *obj, bool value, Error **errp)
     PHOTON_MACHINE(obj)->no_idle_skip = !value;
 }
 
+static bool photon_get_profile(Object *obj, Error **errp)
+{
+    return PHOTON_MACHINE(obj)->profile;
+}
+
+static void photon_set_profile(Object *obj, bool value, Error **errp)
+{
+    PHOTON_MACHINE(obj)->profile = value;
+}
+
 static const char *photon_valid_cpu_types[] = {
     ARM_CPU_TYPE_NAME("cortex-m3"),
     NULL
@@ -708,6 +720,10 @@ static void photon_machine_class_init(ObjectClass *oc, void *data)
     object_class_property_set_description(oc, "idle-skip",
         "under -icount, a loop that comes round to the same state with no side "
         "effect skips virtual time to the next timer deadline (default on)");
+    object_class_property_add_bool(oc, "profile", photon_get_profile, photon_set_profile);
+    object_class_property_set_description(oc, "profile",
+        "write profile.jsonl: per LED phase, the wall time, instructions run, I/O "
+        "that ended blocks and idle time skipped");
     object_class_property_add_str(oc, "wifi", photon_get_wifi, photon_set_wifi);
     object_class_property_set_description(oc, "wifi",
         "an access point on the air: SSID:PASSPHRASE (WPA2) or SSID (open)");

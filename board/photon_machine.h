@@ -61,6 +61,7 @@ struct PhotonMachineState {
     bool usb_unplugged;         /* no USB cable at power-on */
     bool slow_clock_reads;      /* fast-clock-reads=off (exec/fast-time.h) */
     bool no_idle_skip;          /* idle-skip=off */
+    bool profile;               /* profile.jsonl: where the wall time went */
     char *scenario_file;        /* a scenario to run (photon_scenario.h) */
     PhotonScenario *scenario;
     uint8_t uid[STM32F205RG_UID_BYTES];

@@ -93,6 +93,7 @@ static void photon_report_write_summary(Notifier *n, void *data)
     qdict_put(summary, "patterns", qobject_ref(r->patterns));
     qdict_put_int(summary, "unmodelled_accesses", photon_unimp_total());
     qdict_put(summary, "unmodelled", unimp);
+    photon_speed_finish(&r->speed, summary);
     json = qobject_to_json_pretty(QOBJECT(summary), true);
 
     path = g_build_filename(r->dir, "summary.json", NULL);
@@ -107,6 +108,7 @@ static void report_pattern_event(void *opaque, const struct led_pattern_event *e
     PhotonReport *r = opaque;
 
     photon_report_pattern(r, event->start_ns, event->name);
+    photon_speed_phase(&r->speed, event->name);
     if (r->pattern_observer) {
         r->pattern_observer(r->pattern_observer_opaque, event->start_ns,
                             qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL), event->name);
@@ -163,6 +165,8 @@ void photon_report_open(PhotonReport *r, const char *dir, Error **errp)
     r->steps_log = fopen(steps_path, "w");
     g_autofree char *cloud_path = g_build_filename(dir, "cloud.log", NULL);
     r->cloud_log = fopen(cloud_path, "w");
+    g_autofree char *profile_path = g_build_filename(dir, "profile.jsonl", NULL);
+    photon_speed_start(&r->speed, r->profile ? profile_path : NULL, errp);
     if (!r->led_log || !r->steps_log) {
         error_setg_errno(errp, errno, "cannot create %s", r->led_log ? steps_path : path);
     }

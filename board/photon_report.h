@@ -12,6 +12,7 @@
 #include "qemu/timer.h"
 #include "qapi/qmp/qlist.h"
 #include "hw/photon/board/led_pattern.h"
+#include "hw/photon/board/photon_speed.h"
 
 /* A pattern the classifier named: it began at start_ns; now is observed_ns. */
 typedef void (*PhotonReportPatternFn)(void *opaque, int64_t start_ns, int64_t observed_ns,
@@ -37,6 +38,8 @@ typedef struct PhotonReport {
     PhotonReportPatternFn pattern_observer;
     PhotonReportHorizonFn horizon_observer;
     void *pattern_observer_opaque;
+    PhotonSpeed speed;          /* set speed.fast_clock_reads before opening */
+    bool profile;               /* write profile.jsonl (set before opening) */
 } PhotonReport;
 
 void photon_report_open(PhotonReport *r, const char *dir, Error **errp);

@@ -21,7 +21,7 @@
 #ifndef EXEC_FAST_TIME_H
 #define EXEC_FAST_TIME_H
 
-#include "exec/memory.h"
+#include "qemu/timer.h"
 
 typedef struct FastTimeStats {
     uint64_t io_accesses;       /* device reads and writes by the CPU */
@@ -48,5 +48,12 @@ bool fast_time_is_exact_read_region(const MemoryRegion *mr);
 
 /* For the translator: does the op stream just generated have side effects? */
 bool tcg_ops_have_side_effects(void);
+
+/*
+ * Notify only the timer lists of @type that have an expired timer: under
+ * icount the vCPU thread runs the virtual timers itself at each deadline, and
+ * waking every AioContext there costs two thread switches each time.
+ */
+void qemu_clock_notify_expired(QEMUClockType type);
 
 #endif
