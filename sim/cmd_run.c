@@ -26,13 +26,14 @@
 
 static const char synopsis[] =
     "  photon-sim run [SCENARIO.yaml...] [-j N] [--junit FILE] [--report DIR] [--strict]\n"
-    "                 [--gui] [--cpu-mhz MHZ] [--check] [--usb-serial X]\n"
+    "                 [--gui] [--cpu-mhz MHZ] [--check] [--usb-serial X] [SPEED]\n"
     "  photon-sim run [--firmware 2.2.0|1.5.0|0.5.2|DIR] [--app tinker|doctor|FILE.bin]\n"
     "                 [--flash IMAGE] [--until SECONDS] [--report DIR] [--seed N]\n"
     "                 [--uid HEX24] [--wifi SSID:PASSPHRASE] [--strict] [--gui]\n"
     "                 [--screenshot T:FILE.png]... [--cpu-mhz MHZ] [--pcap FILE]\n"
     "                 [--cloud DIR] [--usb-serial pty|stdio|socket:PATH|tcp:PORT]\n"
-    "                 [--no-usb]\n"
+    "                 [--no-usb] [SPEED]\n"
+    "  SPEED: [--profile] [--no-idle-skip] [--no-fast-clock-reads]\n"
     "\n"
     "  SCENARIO.yaml  run scenario files (see sim/scenario/FORMAT.md): each prepares its\n"
     "                 own flash and cloud in REPORT/<file name>/, prints a line per\n"
@@ -74,6 +75,13 @@ static const char synopsis[] =
     "                 paced to real time\n"
     "  --screenshot T:FILE.png  save the board's picture at virtual time T (repeatable;\n"
     "                 works headless)\n"
+    "  --profile      where the wall time went, per LED phase: instructions run, I/O\n"
+    "                 that ended translation blocks, clock reads, idle time skipped\n"
+    "                 (profile.jsonl in the report, printed after the run)\n"
+    "  --no-idle-skip run loops that only wait for the next timer instruction by\n"
+    "                 instruction instead of skipping to the timer (same results, slower)\n"
+    "  --no-fast-clock-reads  end a translation block at every cycle-counter read\n"
+    "                 (same results, slower)\n"
     "\n"
     "  exit status: 0 run completed (every scenario passed), 1 run failed (or a\n"
     "  scenario did), 2 usage or an invalid scenario file, 3 stopped by --strict\n";
@@ -187,6 +195,8 @@ static int run_scenario_files(int argc, char **argv)
         unsigned long long jobs;
         if (is_scenario_file(a)) {
             files[count++] = a;
+        } else if (parse_speed_option(a, &o.speed)) {
+            continue;
         } else if (!strcmp(a, "--strict")) {
             o.strict = true;
         } else if (!strcmp(a, "--check")) {
@@ -219,7 +229,8 @@ static int run_scenario_files(int argc, char **argv)
             free(files);
             return sim_usage("run", synopsis, "%s: with scenario files, the files describe "
                              "the device and its world; give only -j, --junit, --report, "
-                             "--strict, --gui, --usb-serial and --cpu-mhz", a);
+                             "--strict, --gui, --usb-serial, --cpu-mhz and the speed "
+                             "options", a);
         }
     }
     if (o.usb_serial_chardev && (count > 1 || o.jobs > 1)) {
@@ -252,6 +263,7 @@ int cmd_run(int argc, char **argv)
     const char *wifi = NULL, *cpu_mhz = "125", *pcap = NULL, *cloud = "photon-cloud";
     const char *usb_serial = NULL;
     bool strict = false, gui = false, usb_cable = true;
+    speed_options speed = {0};
     char screenshots[2048] = "";
     char qemu[PATH_MAX], machine[4 * PATH_MAX], serial[PATH_MAX + 16], summary[PATH_MAX];
     struct stat st;
@@ -271,6 +283,8 @@ int cmd_run(int argc, char **argv)
             continue;
         } else if (!strcmp(a, "--no-usb")) {
             usb_cable = false;
+        } else if (parse_speed_option(a, &speed)) {
+            continue;
             continue;
         } else if (!strcmp(a, "--screenshot")) {
             if (i + 1 >= argc || !strchr(argv[i + 1], ':'))
@@ -370,6 +384,7 @@ int cmd_run(int argc, char **argv)
         append_option(machine, sizeof machine, "screenshot", screenshots);
     if (!usb_cable)
         append_option(machine, sizeof machine, "usb-cable", "off");
+    append_speed_options(machine, sizeof machine, &speed);
     if (usb_chardev[0])
         append_option(machine, sizeof machine, "usb-serial", USB_SERIAL_CHARDEV_ID);
     if (gui && !getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY")) {
@@ -410,6 +425,11 @@ int cmd_run(int argc, char **argv)
         return SIM_EXIT_FAILED;
     }
     run_summary_print(&s, stderr);
+    if (speed.profile) {
+        char profile[PATH_MAX + 16];
+        snprintf(profile, sizeof profile, "%s/profile.jsonl", report);
+        run_profile_print(profile, stderr);
+    }
     draw_timeline(report);
     if (s.strict_failure)
         return RUN_EXIT_STRICT;

@@ -170,6 +170,7 @@ static int start(scenario_run *run, const char *qemu, const scenario_options *o)
         append_option(machine, sizeof machine, "strict", "on");
     if (o->usb_serial_chardev)
         append_option(machine, sizeof machine, "usb-serial", USB_SERIAL_CHARDEV_ID);
+    append_speed_options(machine, sizeof machine, &o->speed);
     snprintf(serial, sizeof serial, "file:%s/serial1.log", run->dir);
     snprintf(icount, sizeof icount, "shift=%d,%s", o->icount_shift,
              o->gui ? "align=on" : "sleep=off");

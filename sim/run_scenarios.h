@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "run_support.h"
+
 typedef struct scenario_options {
     const char *report;  /* root folder: one sub-folder per scenario */
     const char *junit;   /* JUnit XML file, or NULL */
@@ -16,6 +18,7 @@ typedef struct scenario_options {
     bool check_only;     /* parse and lint, run nothing */
     int icount_shift;    /* virtual ns per instruction = 2^shift */
     const char *usb_serial_chardev; /* -chardev for a terminal on the USB serial, or NULL */
+    speed_options speed;
 } scenario_options;
 
 /* Exit status: 0 every scenario passed, 1 one failed or could not run, 2 a

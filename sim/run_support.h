@@ -4,6 +4,7 @@
 #ifndef PHOTON_SIM_RUN_SUPPORT_H
 #define PHOTON_SIM_RUN_SUPPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* A program built beside photon-sim: $ENV_NAME if set, else RELATIVE to the
@@ -12,6 +13,19 @@ int find_tool(const char *env_name, const char *relative, char *out, size_t size
 
 /* Append ",name=value" to a QEMU option string, doubling commas in value. */
 void append_option(char *buf, size_t size, const char *name, const char *value);
+
+/* How the machine trades nothing for speed (QEMU's exec/fast-time.h), and
+ * whether it reports where the wall time went. */
+typedef struct speed_options {
+    bool no_idle_skip;          /* --no-idle-skip */
+    bool slow_clock_reads;      /* --no-fast-clock-reads */
+    bool profile;               /* --profile: profile.jsonl, printed after the run */
+} speed_options;
+
+/* Consumes ARG if it is one of the options above. */
+bool parse_speed_option(const char *arg, speed_options *o);
+/* Their machine properties, appended to a -M option string. */
+void append_speed_options(char *machine, size_t size, const speed_options *o);
 
 /* Runs argv to completion; its wait status, or -1. */
 int run_program(char *const argv[]);
