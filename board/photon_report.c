@@ -107,7 +107,7 @@ static void report_pattern_event(void *opaque, const struct led_pattern_event *e
 {
     PhotonReport *r = opaque;
 
-    photon_report_pattern(r, event->start_ns, event->name);
+    photon_report_pattern(r, event);
     photon_speed_phase(&r->speed, event->name);
     if (r->pattern_observer) {
         r->pattern_observer(r->pattern_observer_opaque, event->start_ns,
@@ -185,10 +185,20 @@ void photon_report_led(PhotonReport *r, int64_t t_ns, double red, double green,
     }
 }
 
-void photon_report_pattern(PhotonReport *r, int64_t t_ns, const char *name)
+void photon_report_pattern(PhotonReport *r, const struct led_pattern_event *event)
 {
+    const char *name = event->name;
+    int64_t t_ns = event->start_ns;
+
     if (r->led_log) {
-        fprintf(r->led_log, "{\"t\": %.6f, \"pattern\": \"%s\"}\n", seconds(t_ns), name);
+        fprintf(r->led_log, "{\"t\": %.6f, \"pattern\": \"%s\"", seconds(t_ns), name);
+        if (event->period_ms > 0) {
+            fprintf(r->led_log, ", \"period_ms\": %.3f", event->period_ms);
+        }
+        if (event->on_ms > 0) {
+            fprintf(r->led_log, ", \"on_ms\": %.3f", event->on_ms);
+        }
+        fprintf(r->led_log, "}\n");
         fflush(r->led_log);     /* patterns are rare; live readers want them at once */
     }
     if (!g_hash_table_contains(r->patterns_seen, name)) {

@@ -45,7 +45,8 @@ typedef struct PhotonReport {
 void photon_report_open(PhotonReport *r, const char *dir, Error **errp);
 void photon_report_led(PhotonReport *r, int64_t t_ns, double red, double green,
                        double blue, bool d7);
-void photon_report_pattern(PhotonReport *r, int64_t t_ns, const char *name);
+/* The classifier named a pattern: led.jsonl gets it with its measured timings. */
+void photon_report_pattern(PhotonReport *r, const struct led_pattern_event *event);
 void photon_report_reset(PhotonReport *r, int64_t t_ns, const char *cause);
 void photon_report_event(PhotonReport *r, int64_t t_ns, const char *what);
 void photon_report_set_exit_reason(PhotonReport *r, const char *reason);
