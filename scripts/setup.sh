@@ -8,7 +8,7 @@ source "$(dirname "$0")/common.sh"
 
 build=${1:-$REPO_ROOT/build}
 packages=(
-    build-essential meson ninja-build pkg-config python3 dpkg-dev ccache git
+    build-essential meson ninja-build pkg-config python3 dpkg-dev patch ccache git
     libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev libsdl2-dev libslirp-dev
     libmbedtls-dev check libyaml-dev libpng-dev libjansson-dev libcairo2-dev fonts-dejavu-core
     gcc-arm-none-eabi libnewlib-arm-none-eabi clang xvfb xdotool
