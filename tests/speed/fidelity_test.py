@@ -117,10 +117,9 @@ def compare(slow, fast, where, labels, same_patterns=True):
               for run, label in zip((slow, fast), labels) for p in run if id(p) not in paired]
     worst = 0.0
     if not same_patterns:
-        paced = [(a, b) for a, b in pairs if timer_paced(a) and timer_paced(b)]
         extras += ["%s from %.3f s (paced by computation)" % (a["pattern"], a["t"])
-                   for a, b in pairs if (a, b) not in paced]
-        pairs = paced
+                   for a, b in pairs if not (timer_paced(a) and timer_paced(b))]
+        pairs = [(a, b) for a, b in pairs if timer_paced(a) and timer_paced(b)]
     for a, b in pairs:
         timings = [(key, a.get(key), b.get(key)) for key in ("period_ms", "on_ms")]
         timings += [(key, a["stretches"][key], b["stretches"][key]) for key in a["stretches"]]
