@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,24 +49,51 @@ void append_option(char *buf, size_t size, const char *name, const char *value)
     buf[len < size ? len : size - 1] = 0;
 }
 
+/* The child run_program waits for, and the first stop signal photon-sim got meanwhile. */
+static volatile pid_t running_child;
+static volatile sig_atomic_t stop_signal;
+
+/* A stop signal sent to photon-sim alone (kill, a CI timeout) must stop the
+ * machine too, or it is left running; the child ends and we end after it. */
+static void forward_stop(int signo)
+{
+    if (!stop_signal)
+        stop_signal = signo;
+    if (running_child > 0)
+        kill(running_child, signo);
+}
+
 int run_program(char *const argv[])
 {
-    fflush(stdout);     /* what we printed comes before what the child prints */
-    pid_t pid = fork();
+    static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction forward = {.sa_handler = forward_stop}, previous[3];
     int status;
 
-    if (pid < 0)
-        return -1;
+    fflush(stdout);     /* what we printed comes before what the child prints */
+    sigemptyset(&forward.sa_mask);
+    for (int i = 0; i < 3; i++)
+        sigaction(stop_signals[i], &forward, &previous[i]);
+    pid_t pid = fork();
     if (pid == 0) {
+        for (int i = 0; i < 3; i++)
+            sigaction(stop_signals[i], &previous[i], NULL);
         execv(argv[0], argv);
         fprintf(stderr, "photon-sim: cannot run %s: %s\n", argv[0], strerror(errno));
         _exit(127);
     }
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR)
-            return -1;
+    running_child = pid;
+    while (pid > 0 && waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            pid = -1;
+            break;
+        }
     }
-    return status;
+    running_child = 0;
+    for (int i = 0; i < 3; i++)
+        sigaction(stop_signals[i], &previous[i], NULL);
+    if (stop_signal)
+        raise(stop_signal);
+    return pid < 0 ? -1 : status;
 }
 
 /* led-timeline.png and .html for people; a run is still good without them. */

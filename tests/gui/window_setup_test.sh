@@ -6,15 +6,12 @@
 #   window_setup_test.sh PHOTON_SIM BUTTON_POSITION
 set -euo pipefail
 photon_sim=$1 button_position=$2
-for tool in Xvfb xdotool; do
-    command -v $tool >/dev/null || { echo "missing $tool (scripts/setup.sh installs it)"; exit 1; }
-done
+source "$(dirname "$0")/xvfb_window.sh"
+require_tools Xvfb xdotool
 work=$(mktemp -d)
-display=:$((90 + RANDOM % 100))
+sim_pid=""
 trap 'kill $xvfb_pid $sim_pid 2>/dev/null || true; rm -rf "$work"' EXIT
-Xvfb $display -screen 0 1024x768x24 >/dev/null 2>&1 & xvfb_pid=$!
-sleep 1
-export DISPLAY=$display
+start_xvfb
 "$photon_sim" run --firmware 2.2.0 --app tinker --flash "$work/flash.bin" --report "$work/r0" \
     --cloud "$work/cloud" \
     --until 4 >/dev/null 2>&1     # first boot: key generation
@@ -23,13 +20,7 @@ export DISPLAY=$display
     --cloud "$work/cloud" \
     > "$work/run.log" 2>&1 & sim_pid=$!
 
-window=""
-for _ in $(seq 50); do
-    window=$(xdotool search --name "QEMU" 2>/dev/null | head -n1 || true)
-    [ -n "$window" ] && break
-    sleep 0.2
-done
-[ -n "$window" ] || { echo "FAIL: no window appeared"; cat "$work/run.log"; echo "0 passed, 1 failed"; exit 1; }
+window=$(find_window "$work/run.log")
 read -r width height < <(xdotool getwindowgeometry "$window" | awk '/Geometry/ {split($2, s, "x"); print s[1], s[2]}')
 read -r x y < <("$button_position" "$width" "$height" setup)
 sleep 2
@@ -37,10 +28,7 @@ sleep 2
 # real time only when the host keeps up, so a fixed real-time hold could be
 # less than the 3 s of device time the firmware needs.
 xdotool mousemove --window "$window" "$x" "$y" mousedown 1
-for _ in $(seq 240); do
-    grep -q '"pattern": "blinking-blue"' "$work/report/led.jsonl" 2>/dev/null && break
-    sleep 0.5
-done
+wait_for_pattern "$work/report/led.jsonl" blinking-blue 120 || true
 xdotool mouseup 1
 wait $sim_pid || true
 
