@@ -106,6 +106,16 @@ int cloud_handshake_sign_hmac(mbedtls_pk_context *signing_key, cloud_rng *rng,
     if (mbedtls_rsa_get_len(rsa) != CLOUD_REPLY_SIGNATURE_LENGTH) {
         return MBEDTLS_ERR_RSA_BAD_INPUT_DATA;
     }
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+    /* Fuzz builds only (the libFuzzer convention, as BoringSSL's): the RSA-2048 private
+     * operation is mbedTLS's own and takes milliseconds, which would make ten million
+     * handshake inputs take hours. The signature keeps its size and depends on the HMAC. */
+    (void)rng;
+    for (size_t i = 0; i < CLOUD_REPLY_SIGNATURE_LENGTH; i++) {
+        signature[i] = hmac[i % CLOUD_HMAC_LENGTH];
+    }
+    return 0;
+#endif
     return mbedtls_rsa_pkcs1_sign(rsa, cloud_rng_callback, rng, MBEDTLS_RSA_PRIVATE,
                                   MBEDTLS_MD_NONE, CLOUD_HMAC_LENGTH, hmac, signature);
 }

@@ -2,7 +2,8 @@
  * Fuzz target: everything the server does with the device's decrypted key exchange
  * (how to build and run: fuzz_common.h): length and nonce checks, device ID, the device's
  * public key, the registry (match, mismatch, trust on first use, reject), and the reply.
- * The RSA-2048 decryption itself is skipped (it is mbedTLS's, and costs a millisecond).
+ * The RSA-2048 decryption is skipped, and in this build the reply's RSA-2048 signature is
+ * too (FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION): they are mbedTLS's, and cost milliseconds.
  *
  * Input: byte 0 = flags, then the plaintext block.  Flags let the fuzzer splice a valid
  * RSA-1024 key in at offset 52 and pre-register keys, so the deep paths are reachable.
@@ -65,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     flags = data[0];
     length = size - 1 < sizeof(plain) ? size - 1 : sizeof(plain);
     memcpy(plain, data + 1, length);
-    /* splice a real device key in (a quarter of the inputs: it costs an RSA-2048 signature) */
+    /* splice a real device key in (a quarter of the inputs) */
     if ((flags & 0x81) == 0x81 && length >= 52) {
         size_t room = sizeof(plain) - 52;
         size_t n = test_device_spki_der_length < room ? test_device_spki_der_length : room;
