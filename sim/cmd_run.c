@@ -359,7 +359,7 @@ int cmd_run(int argc, char **argv)
     if (provision_cloud(image, cloud) != SIM_EXIT_OK)
         return SIM_EXIT_FAILED;
 
-    if (mkdir(report, 0755) != 0 && errno != EEXIST) {
+    if (make_directories(report) != 0) {
         fprintf(stderr, "photon-sim: error: cannot create report folder %s: %s\n", report,
                 strerror(errno));
         return SIM_EXIT_FAILED;

@@ -102,7 +102,7 @@ static void file_stem(const char *file, char *out, size_t size)
 
 static int make_dir(const char *path)
 {
-    if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+    if (make_directories(path) != 0) {
         fprintf(stderr, "photon-sim: error: cannot create %s: %s\n", path, strerror(errno));
         return -1;
     }

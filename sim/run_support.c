@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -47,6 +48,25 @@ void append_option(char *buf, size_t size, const char *name, const char *value)
             buf[len++] = ',';
     }
     buf[len < size ? len : size - 1] = 0;
+}
+
+int make_directories(const char *path)
+{
+    char partial[PATH_MAX];
+
+    if (snprintf(partial, sizeof partial, "%s", path) >= (int)sizeof partial) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    for (char *slash = strchr(partial + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        if (mkdir(partial, 0755) != 0 && errno != EEXIST)
+            return -1;
+        *slash = '/';
+    }
+    if (mkdir(partial, 0755) != 0 && errno != EEXIST)
+        return -1;
+    return 0;
 }
 
 /* The child run_program waits for, and the first stop signal photon-sim got meanwhile. */

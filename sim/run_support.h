@@ -27,6 +27,9 @@ bool parse_speed_option(const char *arg, speed_options *o);
 /* Their machine properties, appended to a -M option string. */
 void append_speed_options(char *machine, size_t size, const speed_options *o);
 
+/* Creates the folder PATH and any missing parents (mkdir -p); 0, or -1 with errno. */
+int make_directories(const char *path);
+
 /* Runs argv to completion; its wait status, or -1. */
 int run_program(char *const argv[]);
 
