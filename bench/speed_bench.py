@@ -3,7 +3,7 @@
 acceptance 1).
 
 In one invocation, with the optimisations off (--no-idle-skip
---no-fast-clock-reads) and on, at the Photon's 120 MHz and at the lowest
+--no-fast-io) and on, at the Photon's 120 MHz and at the lowest
 clock that keeps every library scenario's LED timings (README):
   steady     the connected steady state: breathing cyan for 10 virtual minutes
   listening  listening mode (no Wi-Fi credentials) for 2 virtual minutes
@@ -25,7 +25,7 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OFF = ["--no-idle-skip", "--no-fast-clock-reads"]
+OFF = ["--no-idle-skip", "--no-fast-io"]
 WIFI = ["--wifi", "home:password1"]     # its access point is on the air in each run
 
 

@@ -309,7 +309,7 @@ static void photon_machine_init(MachineState *ms)
     }
     photon_unimp_set_strict(m->strict);
     m->report.profile = m->profile;
-    m->report.speed.fast_clock_reads = !m->slow_clock_reads;
+    m->report.speed.fast_io = !m->slow_io;
     photon_report_open(&m->report, m->report_dir, &error_fatal);
 
     m->sysclk = clock_new(OBJECT(ms), "SYSCLK");
@@ -323,11 +323,9 @@ static void photon_machine_init(MachineState *ms)
     stm32f205rg_set_uid(&m->soc, uid);
     qdev_connect_clock_in(soc, "sysclk", m->sysclk);
     sysbus_realize(SYS_BUS_DEVICE(&m->soc), &error_fatal);
-    if (!m->slow_clock_reads) {
-        stm32f205rg_register_clock_reads(&m->soc);
-    }
-    /* Read when blocks are translated, so it is set before the CPU runs. */
+    /* Read when blocks are translated and run, so set before the CPU runs. */
     fast_time_idle_skip = !m->no_idle_skip;
+    fast_time_in_block_io = !m->slow_io;
     gpio_a = DEVICE(&m->soc.gpio[PORT_A]);
     gpio_c = DEVICE(&m->soc.gpio[PORT_C]);
 
@@ -628,14 +626,14 @@ static void photon_set_strict(Object *obj, bool value, Error **errp)
     PHOTON_MACHINE(obj)->strict = value;
 }
 
-static bool photon_get_fast_clock_reads(Object *obj, Error **errp)
+static bool photon_get_fast_io(Object *obj, Error **errp)
 {
-    return !PHOTON_MACHINE(obj)->slow_clock_reads;
+    return !PHOTON_MACHINE(obj)->slow_io;
 }
 
-static void photon_set_fast_clock_reads(Object *obj, bool value, Error **errp)
+static void photon_set_fast_io(Object *obj, bool value, Error **errp)
 {
-    PHOTON_MACHINE(obj)->slow_clock_reads = !value;
+    PHOTON_MACHINE(obj)->slow_io = !value;
 }
 
 static bool photon_get_idle_skip(Object *obj, Error **errp)
@@ -710,11 +708,12 @@ static void photon_machine_class_init(ObjectClass *oc, void *data)
                                    photon_set_usb_cable);
     object_class_property_set_description(oc, "usb-cable",
         "a PC on the USB cable at power-on (default on)");
-    object_class_property_add_bool(oc, "fast-clock-reads", photon_get_fast_clock_reads,
-                                   photon_set_fast_clock_reads);
-    object_class_property_set_description(oc, "fast-clock-reads",
-        "under -icount, reads of the cycle counter and SysTick see the exact time "
-        "without ending the translation block (default on)");
+    object_class_property_add_bool(oc, "fast-io", photon_get_fast_io,
+                                   photon_set_fast_io);
+    object_class_property_set_description(oc, "fast-io",
+        "under -icount, device accesses that cannot interrupt the CPU (clock reads, "
+        "CRC words, flash status) see the exact time without ending the translation "
+        "block (default on)");
     object_class_property_add_bool(oc, "idle-skip", photon_get_idle_skip,
                                    photon_set_idle_skip);
     object_class_property_set_description(oc, "idle-skip",

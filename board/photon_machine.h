@@ -59,7 +59,7 @@ struct PhotonMachineState {
     char *control_chardev;      /* chardev id of the control channel */
     char *usb_serial_chardev;   /* chardev id for the USB serial terminal */
     bool usb_unplugged;         /* no USB cable at power-on */
-    bool slow_clock_reads;      /* fast-clock-reads=off (exec/fast-time.h) */
+    bool slow_io;               /* fast-io=off (exec/fast-time.h) */
     bool no_idle_skip;          /* idle-skip=off */
     bool profile;               /* profile.jsonl: where the wall time went */
     char *scenario_file;        /* a scenario to run (photon_scenario.h) */

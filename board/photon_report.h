@@ -38,7 +38,7 @@ typedef struct PhotonReport {
     PhotonReportPatternFn pattern_observer;
     PhotonReportHorizonFn horizon_observer;
     void *pattern_observer_opaque;
-    PhotonSpeed speed;          /* set speed.fast_clock_reads before opening */
+    PhotonSpeed speed;          /* set speed.fast_io before opening */
     bool profile;               /* write profile.jsonl (set before opening) */
 } PhotonReport;
 

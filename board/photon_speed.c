@@ -20,7 +20,7 @@ static PhotonSpeedSample speed_sample(void)
         .instructions = icount_enabled() ? icount_get_raw() : 0,
         .io_accesses = fast_time_stats.io_accesses,
         .io_exits = fast_time_stats.io_recompiles,
-        .exact_clock_reads = fast_time_stats.exact_reads,
+        .in_block_io = fast_time_stats.in_block_io,
         .idle_skips = fast_time_stats.idle_skips,
         .skipped_instructions = fast_time_stats.idle_skipped_insns,
     };
@@ -40,7 +40,7 @@ static void speed_put(QDict *d, const PhotonSpeedSample *a, const PhotonSpeedSam
     qdict_put_int(d, "instructions_run", b->instructions - a->instructions - skipped);
     qdict_put_int(d, "io_accesses", b->io_accesses - a->io_accesses);
     qdict_put_int(d, "io_block_exits", b->io_exits - a->io_exits);
-    qdict_put_int(d, "exact_clock_reads", b->exact_clock_reads - a->exact_clock_reads);
+    qdict_put_int(d, "in_block_io", b->in_block_io - a->in_block_io);
     qdict_put_int(d, "idle_skips", b->idle_skips - a->idle_skips);
     qdict_put(d, "skipped_virtual_seconds", qnum_from_double(skipped * ns_per_insn / 1e9));
 }
@@ -92,7 +92,7 @@ void photon_speed_finish(PhotonSpeed *s, QDict *summary)
         s->profile = NULL;
     }
     speed_put(totals, &s->start, &now);
-    qdict_put_bool(totals, "fast_clock_reads", s->fast_clock_reads);
+    qdict_put_bool(totals, "fast_io", s->fast_io);
     qdict_put_bool(totals, "idle_skip", fast_time_idle_skip);
     qdict_put(summary, "time", totals);
 }

@@ -17,14 +17,14 @@ typedef struct PhotonSpeedSample {
     int64_t instructions;       /* counted by icount, skipped ones included */
     uint64_t io_accesses;
     uint64_t io_exits;
-    uint64_t exact_clock_reads;
+    uint64_t in_block_io;
     uint64_t idle_skips;
     uint64_t skipped_instructions;
 } PhotonSpeedSample;
 
 typedef struct PhotonSpeed {
     FILE *profile;              /* profile.jsonl, or NULL */
-    bool fast_clock_reads;      /* the machine's setting, for the summary */
+    bool fast_io;               /* the machine's setting, for the summary */
     char *phase;                /* the LED pattern since the last sample */
     PhotonSpeedSample start, phase_start;
 } PhotonSpeed;

@@ -81,12 +81,6 @@ static const struct {
     [1] = { 0x00000280, 0x00000100, 0x000000C0 },
 };
 
-void stm32f205rg_register_clock_reads(STM32F205RGState *s)
-{
-    fast_time_register_exact_reads(sysbus_mmio_get_region(SYS_BUS_DEVICE(s->dwt), 0));
-    fast_time_register_exact_reads(&s->armv7m.systickmem);
-}
-
 void stm32f205rg_set_uid(STM32F205RGState *s, const uint8_t uid[STM32F205RG_UID_BYTES])
 {
     memcpy(s->uid, uid, STM32F205RG_UID_BYTES);
@@ -189,6 +183,8 @@ static void stm32f205rg_soc_realize(DeviceState *dev_soc, Error **errp)
      * and defaults to 8; FreeRTOS's priority-group logic depends on it.
      */
     s->armv7m.nvic.num_prio_bits = 4;
+    /* SysTick's reads only report time: they may run inside their block. */
+    fast_time_register_in_block_io(&s->armv7m.systickmem, fast_time_reads_in_block, NULL);
 
     /* Private peripheral bus: DWT cycle counter; the rest is counted. */
     photon_unimp_create("ppb", 0xE0000000, 0xE000, 0);

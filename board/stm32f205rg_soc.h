@@ -56,8 +56,5 @@ struct STM32F205RGState {
 
 /* Set the 96-bit unique ID (the Particle device ID) before realize. */
 void stm32f205rg_set_uid(STM32F205RGState *s, const uint8_t uid[STM32F205RG_UID_BYTES]);
-/* The cycle counter and SysTick only report time when read: under -icount let
- * their reads run inside translation blocks (exec/fast-time.h). */
-void stm32f205rg_register_clock_reads(STM32F205RGState *s);
 
 #endif

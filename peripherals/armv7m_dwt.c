@@ -16,6 +16,7 @@
 #include "hw/qdev-properties.h"
 #include "hw/registerfields.h"
 #include "migration/vmstate.h"
+#include "exec/fast-time.h"
 #include "hw/photon/peripherals/photon_unimp.h"
 #include "hw/photon/trace.h"
 
@@ -118,6 +119,12 @@ static void armv7m_dwt_init(Object *obj)
     sysbus_init_mmio(SYS_BUS_DEVICE(obj), &s->iomem);
 }
 
+/* Reads only report the clock: they may run inside their block (exec/fast-time.h). */
+static void armv7m_dwt_realize(DeviceState *dev, Error **errp)
+{
+    fast_time_register_in_block_io(&ARMV7M_DWT(dev)->iomem, fast_time_reads_in_block, NULL);
+}
+
 static Property armv7m_dwt_properties[] = {
     DEFINE_PROP_UINT32("cpu-hz", ArmV7MDwtState, cpu_hz, 120000000),
     DEFINE_PROP_END_OF_LIST(),
@@ -139,6 +146,7 @@ static void armv7m_dwt_class_init(ObjectClass *klass, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
 
+    dc->realize = armv7m_dwt_realize;
     dc->vmsd = &vmstate_armv7m_dwt;
     RESETTABLE_CLASS(klass)->phases.hold = armv7m_dwt_reset_hold;
     device_class_set_props(dc, armv7m_dwt_properties);

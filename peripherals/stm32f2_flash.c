@@ -60,6 +60,7 @@
 #include "hw/qdev-properties.h"
 #include "hw/registerfields.h"
 #include "migration/vmstate.h"
+#include "exec/fast-time.h"
 #include "hw/photon/peripherals/stm32f2_flash.h"
 #include "hw/photon/peripherals/photon_unimp.h"
 #include "hw/photon/peripherals/photon_regs.h"
@@ -619,6 +620,23 @@ static void flash_regs_write(void *opaque, hwaddr offset, uint64_t value64,
     }
 }
 
+/*
+ * The accesses that may run inside their block (exec/fast-time.h): with no
+ * operation under way a read only reports state and a CR write that does not
+ * set STRT only sets bits.  During an operation an access stalls the CPU, and
+ * STRT starts an erase.
+ */
+static bool flash_regs_in_block(void *opaque, hwaddr offset, bool is_write,
+                                uint64_t value)
+{
+    STM32F2FlashState *s = opaque;
+
+    if (s->op != STM32F2_FLASH_IDLE) {
+        return false;
+    }
+    return !is_write || (offset == A_CR && !(value & R_CR_STRT_MASK));
+}
+
 static const MemoryRegionOps flash_regs_ops = {
     .read = flash_regs_read,
     .write = flash_regs_write,
@@ -662,6 +680,7 @@ static void stm32f2_flash_realize(DeviceState *dev, Error **errp)
     }
     memory_region_init_io(&s->regs_io, OBJECT(s), &flash_regs_ops, s,
                           "stm32f2.flash-if", 0x400);
+    fast_time_register_in_block_io(&s->regs_io, flash_regs_in_block, s);
     s->op_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, flash_op_timer_expired, s);
     sysbus_init_mmio(SYS_BUS_DEVICE(s), &s->array);
     sysbus_init_mmio(SYS_BUS_DEVICE(s), &s->regs_io);

@@ -14,6 +14,7 @@
 #include "hw/qdev-properties.h"
 #include "hw/registerfields.h"
 #include "migration/vmstate.h"
+#include "exec/fast-time.h"
 #include "hw/photon/peripherals/photon_unimp.h"
 #include "hw/photon/trace.h"
 
@@ -106,6 +107,8 @@ static void stm32f2_rng_realize(DeviceState *dev, Error **errp)
     STM32F2RngState *s = STM32F2_RNG(dev);
 
     s->state = s->seed;
+    /* Reads raise no interrupt: they may run inside their block (exec/fast-time.h). */
+    fast_time_register_in_block_io(&s->iomem, fast_time_reads_in_block, NULL);
 }
 
 static void stm32f2_rng_init(Object *obj)

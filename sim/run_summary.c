@@ -89,7 +89,7 @@ int run_profile_print(const char *path, FILE *out)
     }
     fprintf(out, "photon-sim: where the wall time went (%s):\n"
             "  %-22s %9s %8s %8s %10s %10s %10s %10s\n", path, "phase (from t)", "virtual",
-            "wall", "speed", "M insns", "I/O exits", "clock rd", "skipped");
+            "wall", "speed", "M insns", "I/O exits", "in-block", "skipped");
     while (fgets(line, sizeof line, in)) {
         json_error_t error;
         json_t *row = json_loads(line, 0, &error);
@@ -110,7 +110,7 @@ int run_profile_print(const char *path, FILE *out)
                 json_number_value(json_object_get(row, "speed")),
                 json_integer_value(json_object_get(row, "instructions_run")) / 1e6,
                 (long long)json_integer_value(json_object_get(row, "io_block_exits")),
-                (long long)json_integer_value(json_object_get(row, "exact_clock_reads")),
+                (long long)json_integer_value(json_object_get(row, "in_block_io")),
                 json_number_value(json_object_get(row, "skipped_virtual_seconds")));
         json_decref(row);
     }

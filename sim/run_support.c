@@ -157,8 +157,8 @@ bool parse_speed_option(const char *arg, speed_options *o)
 {
     if (!strcmp(arg, "--no-idle-skip"))
         o->no_idle_skip = true;
-    else if (!strcmp(arg, "--no-fast-clock-reads"))
-        o->slow_clock_reads = true;
+    else if (!strcmp(arg, "--no-fast-io"))
+        o->slow_io = true;
     else if (!strcmp(arg, "--profile"))
         o->profile = true;
     else
@@ -170,8 +170,8 @@ void append_speed_options(char *machine, size_t size, const speed_options *o)
 {
     if (o->no_idle_skip)
         append_option(machine, size, "idle-skip", "off");
-    if (o->slow_clock_reads)
-        append_option(machine, size, "fast-clock-reads", "off");
+    if (o->slow_io)
+        append_option(machine, size, "fast-io", "off");
     if (o->profile)
         append_option(machine, size, "profile", "on");
 }

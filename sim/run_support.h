@@ -18,7 +18,7 @@ void append_option(char *buf, size_t size, const char *name, const char *value);
  * whether it reports where the wall time went. */
 typedef struct speed_options {
     bool no_idle_skip;          /* --no-idle-skip */
-    bool slow_clock_reads;      /* --no-fast-clock-reads */
+    bool slow_io;               /* --no-fast-io */
     bool profile;               /* --profile: profile.jsonl, printed after the run */
 } speed_options;
 

@@ -2,7 +2,7 @@
 """The speed optimisations change no LED timing (issue 8, acceptance 3).
 
 Runs a library scenario with the optimisations off (--no-idle-skip
---no-fast-clock-reads) and on, at each given CPU clock. Both runs must pass
+--no-fast-io) and on, at each given CPU clock. Both runs must pass
 and name the same patterns, and every timing must agree within 1 ms:
   - what the classifier measured for each pattern (led.jsonl "period_ms",
     "on_ms": blink period and lit half, breathing period, one blink of a
@@ -65,7 +65,7 @@ def read_timeline(path):
 def run(photon_sim, scenario, report, mhz, optimised):
     args = [photon_sim, "run", scenario, "--report", report, "--cpu-mhz", mhz]
     if not optimised:
-        args += ["--no-idle-skip", "--no-fast-clock-reads"]
+        args += ["--no-idle-skip", "--no-fast-io"]
     print("$", " ".join(args), flush=True)
     status = subprocess.run(args, stdout=subprocess.DEVNULL).returncode
     if status != 0:
