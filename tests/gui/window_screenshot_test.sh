@@ -8,11 +8,7 @@
 set -euo pipefail
 photon_sim=$1 window_grab=$2 led_pixel=$3
 source "$(dirname "$0")/xvfb_window.sh"
-require_tools Xvfb xdotool
-work=$(mktemp -d)
-sim_pid=""
-trap 'kill $xvfb_pid $sim_pid 2>/dev/null || true; rm -rf "$work"' EXIT
-start_xvfb
+begin_window_test
 failed=0
 
 # shoot NAME PATTERN INTERVAL COUNT RUN-ARGS...: runs the firmware in a window,

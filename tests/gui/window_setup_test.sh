@@ -7,11 +7,7 @@
 set -euo pipefail
 photon_sim=$1 button_position=$2
 source "$(dirname "$0")/xvfb_window.sh"
-require_tools Xvfb xdotool
-work=$(mktemp -d)
-sim_pid=""
-trap 'kill $xvfb_pid $sim_pid 2>/dev/null || true; rm -rf "$work"' EXIT
-start_xvfb
+begin_window_test
 "$photon_sim" run --firmware 2.2.0 --app tinker --flash "$work/flash.bin" --report "$work/r0" \
     --cloud "$work/cloud" \
     --until 4 >/dev/null 2>&1     # first boot: key generation

@@ -24,6 +24,16 @@ start_xvfb() {
     echo "FAIL: Xvfb did not start on $DISPLAY"; exit 1
 }
 
+# begin_window_test: a work folder ($work) and a private Xvfb, both gone when the
+# test exits, with the simulator it started ($sim_pid).
+begin_window_test() {
+    require_tools Xvfb xdotool
+    work=$(mktemp -d)
+    sim_pid=""
+    trap 'kill $xvfb_pid $sim_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+    start_xvfb
+}
+
 # find_window LOG: prints the id of QEMU's window, or fails showing LOG (the run's output).
 find_window() {
     local window=""
