@@ -86,16 +86,17 @@ static void forward_stop(int signo)
 int run_program(char *const argv[])
 {
     static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
-    struct sigaction forward = {.sa_handler = forward_stop}, previous[3];
+    enum { N_STOP_SIGNALS = sizeof stop_signals / sizeof stop_signals[0] };
+    struct sigaction forward = {.sa_handler = forward_stop}, previous[N_STOP_SIGNALS];
     int status;
 
     fflush(stdout);     /* what we printed comes before what the child prints */
     sigemptyset(&forward.sa_mask);
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < N_STOP_SIGNALS; i++)
         sigaction(stop_signals[i], &forward, &previous[i]);
     pid_t pid = fork();
     if (pid == 0) {
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < N_STOP_SIGNALS; i++)
             sigaction(stop_signals[i], &previous[i], NULL);
         execv(argv[0], argv);
         fprintf(stderr, "photon-sim: cannot run %s: %s\n", argv[0], strerror(errno));
@@ -109,7 +110,7 @@ int run_program(char *const argv[])
         }
     }
     running_child = 0;
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < N_STOP_SIGNALS; i++)
         sigaction(stop_signals[i], &previous[i], NULL);
     if (stop_signal)
         raise(stop_signal);

@@ -5,8 +5,9 @@
  * I/O inside a block.  Under icount an I/O access must be the last
  * instruction of its translation block, so that the instruction count (the
  * virtual clock) is exact when the device looks at it; any other access
- * throws the block away and retranslates it.  A guest that polls a cycle
- * counter, or feeds a CRC unit a word at a time, pays that on every access.
+ * leaves the block and runs again from a block that ends there (translated
+ * once, then found again).  A guest that polls a cycle counter, or feeds a
+ * CRC unit a word at a time, pays that exit on every access.
  * A device registers the accesses that cannot interrupt, stop or reset the
  * CPU or change what it executes (a clock read, a CRC word, a status read
  * while idle); such an access instead counts the block's remaining
