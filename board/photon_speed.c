@@ -22,6 +22,8 @@ static PhotonSpeedSample speed_sample(void)
         .io_exits = fast_time_stats.io_recompiles,
         .in_block_io = fast_time_stats.in_block_io,
         .idle_skips = fast_time_stats.idle_skips,
+        .settled_skips = fast_time_stats.settled_skips,
+        .settled_rollbacks = fast_time_stats.settled_rollbacks,
         .skipped_instructions = fast_time_stats.idle_skipped_insns,
     };
 }
@@ -42,6 +44,8 @@ static void speed_put(QDict *d, const PhotonSpeedSample *a, const PhotonSpeedSam
     qdict_put_int(d, "io_block_exits", b->io_exits - a->io_exits);
     qdict_put_int(d, "in_block_io", b->in_block_io - a->in_block_io);
     qdict_put_int(d, "idle_skips", b->idle_skips - a->idle_skips);
+    qdict_put_int(d, "settled_skips", b->settled_skips - a->settled_skips);
+    qdict_put_int(d, "settled_rollbacks", b->settled_rollbacks - a->settled_rollbacks);
     qdict_put(d, "skipped_virtual_seconds", qnum_from_double(skipped * ns_per_insn / 1e9));
 }
 

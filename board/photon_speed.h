@@ -1,7 +1,7 @@
 /*
  * Where a run's wall time goes: instructions run, I/O that ended translation
- * blocks, clock reads answered inside them, idle time skipped
- * (exec/fast-time.h).  Totals go into summary.json; with profile=on, one line
+ * blocks, clock reads answered inside them, idle time skipped, settled
+ * loops skipped and jumps taken back (exec/fast-time.h).  Totals go into summary.json; with profile=on, one line
  * per LED phase goes into profile.jsonl.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -18,7 +18,9 @@ typedef struct PhotonSpeedSample {
     uint64_t io_accesses;
     uint64_t io_exits;
     uint64_t in_block_io;
-    uint64_t idle_skips;
+    uint64_t idle_skips;        /* settled-loop skips included */
+    uint64_t settled_skips;
+    uint64_t settled_rollbacks;
     uint64_t skipped_instructions;
 } PhotonSpeedSample;
 

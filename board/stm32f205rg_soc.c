@@ -134,6 +134,19 @@ static void stm32f205rg_soc_initfn(Object *obj)
     s->refclk = qdev_init_clock_in(DEVICE(s), "refclk", NULL, NULL, 0);
 }
 
+/*
+ * SysTick: reading CSR clears COUNTFLAG; the reload, current and calibration
+ * values only report (exec/fast-time.h).  Writes end their block.
+ */
+static FastTimeIo systick_io_kind(void *opaque, hwaddr offset, bool is_write,
+                                  uint64_t value)
+{
+    if (is_write) {
+        return FAST_TIME_IO_ENDS_BLOCK;
+    }
+    return offset >= 0x4 && offset < 0x10 ? FAST_TIME_IO_OBSERVES : FAST_TIME_IO_IN_BLOCK;
+}
+
 static void stm32f205rg_soc_realize(DeviceState *dev_soc, Error **errp)
 {
     STM32F205RGState *s = STM32F205RG_SOC(dev_soc);
@@ -183,8 +196,8 @@ static void stm32f205rg_soc_realize(DeviceState *dev_soc, Error **errp)
      * and defaults to 8; FreeRTOS's priority-group logic depends on it.
      */
     s->armv7m.nvic.num_prio_bits = 4;
-    /* SysTick's reads only report time: they may run inside their block. */
-    fast_time_register_in_block_io(&s->armv7m.systickmem, fast_time_reads_in_block, NULL);
+    /* SysTick's reads only report time, but for COUNTFLAG (exec/fast-time.h). */
+    fast_time_register_io(&s->armv7m.systickmem, systick_io_kind, NULL);
 
     /* Private peripheral bus: DWT cycle counter; the rest is counted. */
     photon_unimp_create("ppb", 0xE0000000, 0xE000, 0);

@@ -119,10 +119,23 @@ static void armv7m_dwt_init(Object *obj)
     sysbus_init_mmio(SYS_BUS_DEVICE(obj), &s->iomem);
 }
 
-/* Reads only report the clock: they may run inside their block (exec/fast-time.h). */
+/*
+ * Reads of the cycle counter and its control only report the clock; an
+ * unmodelled one is counted (exec/fast-time.h).
+ */
+static FastTimeIo armv7m_dwt_io_kind(void *opaque, hwaddr offset, bool is_write,
+                                     uint64_t value)
+{
+    if (is_write) {
+        return FAST_TIME_IO_ENDS_BLOCK;
+    }
+    return offset == A_CTRL || offset == A_CYCCNT ? FAST_TIME_IO_OBSERVES
+                                                  : FAST_TIME_IO_IN_BLOCK;
+}
+
 static void armv7m_dwt_realize(DeviceState *dev, Error **errp)
 {
-    fast_time_register_in_block_io(&ARMV7M_DWT(dev)->iomem, fast_time_reads_in_block, NULL);
+    fast_time_register_io(&ARMV7M_DWT(dev)->iomem, armv7m_dwt_io_kind, NULL);
 }
 
 static Property armv7m_dwt_properties[] = {

@@ -116,15 +116,21 @@ static void stm32f2_crc_init(Object *obj)
 
 /* Every access is arithmetic on the unit's own state: it may run inside its
  * block (exec/fast-time.h), so feeding the unit a word at a time stays cheap. */
-static bool stm32f2_crc_in_block(void *opaque, hwaddr offset, bool is_write,
-                                 uint64_t value)
+/*
+ * Nothing here interrupts: reads report the CRC, writes feed it, an
+ * unmodelled access is counted (exec/fast-time.h).
+ */
+static FastTimeIo stm32f2_crc_io_kind(void *opaque, hwaddr offset, bool is_write,
+                                      uint64_t value)
 {
-    return true;
+    bool known = offset == A_DR || offset == A_IDR || offset == A_CR;
+
+    return !is_write && known ? FAST_TIME_IO_OBSERVES : FAST_TIME_IO_IN_BLOCK;
 }
 
 static void stm32f2_crc_realize(DeviceState *dev, Error **errp)
 {
-    fast_time_register_in_block_io(&STM32F2_CRC(dev)->iomem, stm32f2_crc_in_block, NULL);
+    fast_time_register_io(&STM32F2_CRC(dev)->iomem, stm32f2_crc_io_kind, NULL);
 }
 
 static const VMStateDescription vmstate_stm32f2_crc = {

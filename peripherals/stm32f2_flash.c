@@ -626,15 +626,21 @@ static void flash_regs_write(void *opaque, hwaddr offset, uint64_t value64,
  * set STRT only sets bits.  During an operation an access stalls the CPU, and
  * STRT starts an erase.
  */
-static bool flash_regs_in_block(void *opaque, hwaddr offset, bool is_write,
-                                uint64_t value)
+static FastTimeIo flash_regs_io_kind(void *opaque, hwaddr offset, bool is_write,
+                                     uint64_t value)
 {
     STM32F2FlashState *s = opaque;
 
     if (s->op != STM32F2_FLASH_IDLE) {
-        return false;
+        return FAST_TIME_IO_ENDS_BLOCK;
     }
-    return !is_write || (offset == A_CR && !(value & R_CR_STRT_MASK));
+    if (!is_write) {
+        /* while idle, a read only reports; an unmodelled one is counted */
+        return flash_reg_storage(s, offset & ~3) ? FAST_TIME_IO_OBSERVES
+                                                 : FAST_TIME_IO_IN_BLOCK;
+    }
+    return offset == A_CR && !(value & R_CR_STRT_MASK) ? FAST_TIME_IO_IN_BLOCK
+                                                       : FAST_TIME_IO_ENDS_BLOCK;
 }
 
 static const MemoryRegionOps flash_regs_ops = {
@@ -680,7 +686,7 @@ static void stm32f2_flash_realize(DeviceState *dev, Error **errp)
     }
     memory_region_init_io(&s->regs_io, OBJECT(s), &flash_regs_ops, s,
                           "stm32f2.flash-if", 0x400);
-    fast_time_register_in_block_io(&s->regs_io, flash_regs_in_block, s);
+    fast_time_register_io(&s->regs_io, flash_regs_io_kind, s);
     s->op_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, flash_op_timer_expired, s);
     sysbus_init_mmio(SYS_BUS_DEVICE(s), &s->array);
     sysbus_init_mmio(SYS_BUS_DEVICE(s), &s->regs_io);

@@ -102,13 +102,26 @@ static void stm32f2_rng_reset_hold(Object *obj)
     s->cr = 0;
 }
 
+/*
+ * Nothing raises an interrupt but a write (IE); a data read moves the
+ * generator on, the others only report (exec/fast-time.h).
+ */
+static FastTimeIo stm32f2_rng_io_kind(void *opaque, hwaddr offset, bool is_write,
+                                      uint64_t value)
+{
+    if (is_write) {
+        return FAST_TIME_IO_ENDS_BLOCK;
+    }
+    return offset == A_CR || offset == A_SR ? FAST_TIME_IO_OBSERVES : FAST_TIME_IO_IN_BLOCK;
+}
+
 static void stm32f2_rng_realize(DeviceState *dev, Error **errp)
 {
     STM32F2RngState *s = STM32F2_RNG(dev);
 
     s->state = s->seed;
     /* Reads raise no interrupt: they may run inside their block (exec/fast-time.h). */
-    fast_time_register_in_block_io(&s->iomem, fast_time_reads_in_block, NULL);
+    fast_time_register_io(&s->iomem, stm32f2_rng_io_kind, NULL);
 }
 
 static void stm32f2_rng_init(Object *obj)

@@ -64,8 +64,8 @@ void run_summary_print(const run_summary *s, FILE *out)
         fprintf(out, ", %.0f guest MIPS", s->instructions_run / s->wall_seconds / 1e6);
     fprintf(out, "); stopped: %s; resets: %u\n", s->exit_reason, s->resets);
     if (s->skipped_virtual_seconds > 0)
-        fprintf(out, "photon-sim: %.3f s of it the firmware only waited for a timer in a loop "
-                "with no side effect: skipped\n", s->skipped_virtual_seconds);
+        fprintf(out, "photon-sim: %.3f s of it the firmware only waited for a timer, in loops "
+                "that came round unchanged: skipped\n", s->skipped_virtual_seconds);
     if (s->ns_per_instruction > 8)
         fprintf(out, "photon-sim: the CPU ran at %.1f MHz apparent (--cpu-mhz): timers keep their "
                 "timing, the firmware's own computation took %lldx longer than on a Photon\n",

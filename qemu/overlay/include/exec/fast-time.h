@@ -20,6 +20,20 @@
  * an asynchronous event, and under icount none can come before the next
  * virtual timer deadline: the rest of the instruction budget, which icount
  * sizes to that deadline, is consumed at once.
+ *
+ * Settled loops.  A polling loop that stores (takes and gives a lock, enters
+ * and leaves a critical section) and reads a clock is not idle by that rule,
+ * yet it may come round to the same registers and the same RAM pass after
+ * pass, touching no device but to observe it.  Such a pass is a fixed point
+ * for the clock values it saw; whether it stays one until the deadline is
+ * checked, not assumed: time jumps to one pass before the deadline and one
+ * pass runs there.  If that pass comes round to the same state too, the
+ * clock-dependent decisions in it came out the same at both ends of the
+ * jump (loops compare clocks against thresholds) and the jump stands.  If
+ * not (another path, a store that sticks, a device access that changes
+ * something, an exception), registers, RAM and the clock are put back as
+ * they were before the jump, before anything outside the CPU saw the
+ * difference, and the loop runs on pass by pass.
  */
 #ifndef EXEC_FAST_TIME_H
 #define EXEC_FAST_TIME_H
@@ -33,35 +47,92 @@ typedef struct FastTimeStats {
     uint64_t in_block_io;       /* accesses done inside a block, clock exact */
     uint64_t idle_skips;        /* idle loops skipped to a deadline */
     uint64_t idle_skipped_insns; /* instructions' worth of time skipped */
+    uint64_t settled_skips;     /* of the skips, the settled loops' */
+    uint64_t settled_rollbacks; /* settled-loop jumps taken back */
 } FastTimeStats;
 
 extern FastTimeStats fast_time_stats;
 
 /* Set before the CPU runs: translated code depends on it. */
 extern bool fast_time_idle_skip;
+/* The longest backward branch watched for an idle or settled loop. */
+#define FAST_TIME_LOOP_MAX_BYTES 256
 
 /*
  * Bumped by every side effect the idle-loop detector must see: blocks that
  * store or call side-effecting helpers, I/O, interrupts, device writes to RAM.
  */
 extern uint64_t fast_time_side_effects;
+/*
+ * The part of them outside the CPU and its RAM: I/O that is more than an
+ * observation, interrupts, device writes to RAM.
+ */
+extern uint64_t fast_time_external_effects;
+
+static inline void fast_time_external_effect(void)
+{
+    qatomic_inc(&fast_time_side_effects);
+    qatomic_inc(&fast_time_external_effects);
+}
+
+/* What a device access may do, as far as the CPU loop is concerned. */
+typedef enum FastTimeIo {
+    /* may raise an interrupt, stop or reset the CPU: the block ends with it */
+    FAST_TIME_IO_ENDS_BLOCK,
+    /* changes device state but none of that: it may run inside its block */
+    FAST_TIME_IO_IN_BLOCK,
+    /* changes nothing at all (a clock, a status read): inside its block */
+    FAST_TIME_IO_OBSERVES,
+} FastTimeIo;
 
 /*
- * May this access to a registered region run inside its block?  Only if it
- * raises no interrupt, halts or resets nothing and leaves guest code alone;
- * it may read or arm timers (the clock is exact).  Called before the access.
+ * Called before an access to a registered region, with the value written;
+ * it may read or arm timers (the clock is exact).
  */
-typedef bool (*FastTimeInBlockFn)(void *opaque, hwaddr addr, bool is_write,
-                                  uint64_t value);
+typedef FastTimeIo (*FastTimeIoFn)(void *opaque, hwaddr addr, bool is_write,
+                                   uint64_t value);
 
-void fast_time_register_in_block_io(MemoryRegion *mr, FastTimeInBlockFn may_run,
-                                    void *opaque);
-/* A FastTimeInBlockFn for regions whose reads only report state (clocks). */
-bool fast_time_reads_in_block(void *opaque, hwaddr addr, bool is_write, uint64_t value);
+void fast_time_register_io(MemoryRegion *mr, FastTimeIoFn classify, void *opaque);
+/* A FastTimeIoFn for regions whose reads only report state (clocks). */
+FastTimeIo fast_time_reads_observe(void *opaque, hwaddr addr, bool is_write,
+                                   uint64_t value);
 /* Set before the CPU runs: off, every access ends its block as QEMU does. */
 extern bool fast_time_in_block_io;
-bool fast_time_io_in_block(const MemoryRegion *mr, hwaddr addr, bool is_write,
-                           uint64_t value);
+FastTimeIo fast_time_io_kind(const MemoryRegion *mr, hwaddr addr, bool is_write,
+                             uint64_t value);
+
+/*
+ * For the CPU loop, at each edge between two blocks it did not chain: chain
+ * them; leave them unchained (watched); the loop was idle and the clock is at
+ * the deadline; or the CPU was put back as before a settled-loop jump and
+ * must look up its block again.
+ */
+typedef enum FastTimeEdge {
+    FAST_TIME_EDGE_CHAIN,
+    FAST_TIME_EDGE_WATCH,
+    FAST_TIME_EDGE_SKIPPED,
+    FAST_TIME_EDGE_RESTORED,
+} FastTimeEdge;
+
+FastTimeEdge fast_time_edge(CPUState *cpu, const TranslationBlock *from, int exit,
+                            const TranslationBlock *to);
+
+/*
+ * Settled loops: while a jump is on trial, anything but the pass coming
+ * round (an exception, an interrupt, an exit request, the budget running
+ * out) gives it up first: the CPU, RAM and clock are put back as before the
+ * jump.  An access that is more than an observation takes it back and
+ * leaves the block (does not return).
+ */
+extern bool fast_time_settle_trial;
+void fast_time_settle_give_up(CPUState *cpu);
+G_NORETURN void fast_time_settle_take_back(CPUState *cpu);
+
+/* Writable guest RAM as a whole: a copy of it, and comparisons with the copy. */
+void fast_time_ram_save(void);
+bool fast_time_ram_unchanged(void);
+/* Puts back what changed since the save (and the code translated from it). */
+void fast_time_ram_restore(void);
 
 /* For the translator: does the op stream just generated have side effects? */
 bool tcg_ops_have_side_effects(void);
