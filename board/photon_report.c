@@ -55,7 +55,9 @@ static void photon_report_write_summary(Notifier *n, void *data)
 {
     PhotonReport *r = container_of(n, PhotonReport, exit_notifier);
     const char *strict_failure = photon_unimp_strict_failure();
-    int64_t virtual_ns = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    int64_t virtual_ns = r->ended ? r->end_ns : qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    int64_t instructions = r->ended ? r->end_instructions
+                           : icount_enabled() ? icount_get_raw() : -1;
     g_autoptr(QDict) summary = qdict_new();
     g_autoptr(GString) json = NULL;
     g_autofree char *path = NULL, *tmp = NULL;
@@ -84,7 +86,7 @@ static void photon_report_write_summary(Notifier *n, void *data)
     qdict_put(summary, "virtual_seconds", qnum_from_double(seconds(virtual_ns)));
     qdict_put(summary, "wall_seconds",
               qnum_from_double((g_get_monotonic_time() - r->wall_start_us) / 1e6));
-    qdict_put_int(summary, "guest_instructions", icount_enabled() ? icount_get_raw() : -1);
+    qdict_put_int(summary, "guest_instructions", instructions);
     qdict_put_int(summary, "ns_per_instruction", icount_enabled() ? icount_to_ns(1) : 0);
     qdict_put_str(summary, "exit_reason", strict_failure ? strict_failure :
                   r->exit_reason ? r->exit_reason : "shutdown");
@@ -230,6 +232,9 @@ void photon_report_end(PhotonReport *r, int64_t t_ns)
     if (!r->ended) {
         led_pattern_flush(r->classifier, t_ns);
         r->ended = true;
+        r->end_ns = t_ns;
+        r->end_instructions = icount_enabled() ? icount_get_raw() : -1;
+        photon_speed_stop(&r->speed);
         if (r->led_log) {
             fflush(r->led_log);
         }

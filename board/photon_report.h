@@ -35,6 +35,8 @@ typedef struct PhotonReport {
     struct led_pattern_event current;
     Notifier exit_notifier;
     bool ended;                 /* the run is over: what the CPU still does is not reported */
+    int64_t end_ns;             /* when it ended (the CPU may run on until QEMU stops it) */
+    int64_t end_instructions;
     PhotonReportPatternFn pattern_observer;
     PhotonReportHorizonFn horizon_observer;
     void *pattern_observer_opaque;

@@ -85,9 +85,17 @@ void photon_speed_phase(PhotonSpeed *s, const char *pattern)
     s->phase_start = now;
 }
 
+void photon_speed_stop(PhotonSpeed *s)
+{
+    if (!s->stopped) {
+        s->stop = speed_sample();
+        s->stopped = true;
+    }
+}
+
 void photon_speed_finish(PhotonSpeed *s, QDict *summary)
 {
-    PhotonSpeedSample now = speed_sample();
+    PhotonSpeedSample now = s->stopped ? s->stop : speed_sample();
     QDict *totals = qdict_new();
 
     speed_end_phase(s, &now);

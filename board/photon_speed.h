@@ -29,13 +29,17 @@ typedef struct PhotonSpeed {
     bool fast_io;               /* the machine's setting, for the summary */
     char *phase;                /* the LED pattern since the last sample */
     PhotonSpeedSample start, phase_start;
+    bool stopped;
+    PhotonSpeedSample stop;
 } PhotonSpeed;
 
 /* Starts counting; @profile_path (may be NULL) receives a line per phase. */
 void photon_speed_start(PhotonSpeed *s, const char *profile_path, Error **errp);
 /* The LED now shows @pattern: the phase before it ends here. */
 void photon_speed_phase(PhotonSpeed *s, const char *pattern);
-/* The run is over: the last phase ends, the totals go into @summary. */
+/* The run is over (the CPU may run on until QEMU stops it): stop counting. */
+void photon_speed_stop(PhotonSpeed *s);
+/* Once QEMU stops: the last phase ends, the totals go into @summary. */
 void photon_speed_finish(PhotonSpeed *s, QDict *summary);
 
 #endif

@@ -283,8 +283,8 @@ int cmd_run(int argc, char **argv)
             continue;
         } else if (!strcmp(a, "--no-usb")) {
             usb_cable = false;
-        } else if (parse_speed_option(a, &speed)) {
             continue;
+        } else if (parse_speed_option(a, &speed)) {
             continue;
         } else if (!strcmp(a, "--screenshot")) {
             if (i + 1 >= argc || !strchr(argv[i + 1], ':'))

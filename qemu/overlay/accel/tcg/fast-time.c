@@ -58,11 +58,12 @@ FastTimeIo fast_time_io_kind(const MemoryRegion *mr, hwaddr addr, bool is_write,
 typedef struct RamArea {
     uint8_t *host;
     size_t size;
+    size_t copy_offset;         /* where it goes in a RAM copy */
     ram_addr_t ram_addr;
-    uint8_t *copy;
 } RamArea;
 
 static GArray *ram_areas;       /* of RamArea, found once: RAM does not come and go */
+static size_t ram_copy_size;
 
 static int note_ram_area(RAMBlock *rb, void *opaque)
 {
@@ -70,53 +71,56 @@ static int note_ram_area(RAMBlock *rb, void *opaque)
     RamArea area = {
         .host = qemu_ram_get_host_addr(rb),
         .size = qemu_ram_get_used_length(rb),
+        .copy_offset = ram_copy_size,
         .ram_addr = rb->offset,
     };
 
     /* ROM and flash change only through their controllers, which are I/O */
     if (mr && !mr->readonly && !mr->rom_device && area.host && area.size) {
-        area.copy = g_malloc(area.size);
         g_array_append_val(ram_areas, area);
+        ram_copy_size += area.size;
     }
     return 0;
 }
 
-static void find_ram_areas(void)
+static uint8_t *ram_copy_new(void)
 {
     if (!ram_areas) {
         ram_areas = g_array_new(false, false, sizeof(RamArea));
         qemu_ram_foreach_block(note_ram_area, NULL);
     }
+    return g_malloc(ram_copy_size);
 }
 
-void fast_time_ram_save(void)
+static void ram_save(uint8_t *copy)
 {
-    find_ram_areas();
     for (guint i = 0; i < ram_areas->len; i++) {
         RamArea *a = &g_array_index(ram_areas, RamArea, i);
-        memcpy(a->copy, a->host, a->size);
+        memcpy(copy + a->copy_offset, a->host, a->size);
     }
 }
 
-bool fast_time_ram_unchanged(void)
+static bool ram_unchanged(const uint8_t *copy)
 {
     for (guint i = 0; i < ram_areas->len; i++) {
         RamArea *a = &g_array_index(ram_areas, RamArea, i);
-        if (memcmp(a->copy, a->host, a->size) != 0) {
+        if (memcmp(copy + a->copy_offset, a->host, a->size) != 0) {
             return false;
         }
     }
     return true;
 }
 
-void fast_time_ram_restore(void)
+/* Puts back what changed since the copy, and drops code translated from it. */
+static void ram_restore(const uint8_t *copy)
 {
     for (guint i = 0; i < ram_areas->len; i++) {
         RamArea *a = &g_array_index(ram_areas, RamArea, i);
+        const uint8_t *saved = copy + a->copy_offset;
         for (size_t at = 0; at < a->size; at += TARGET_PAGE_SIZE) {
             size_t n = MIN(TARGET_PAGE_SIZE, a->size - at);
-            if (memcmp(a->copy + at, a->host + at, n) != 0) {
-                memcpy(a->host + at, a->copy + at, n);
+            if (memcmp(saved + at, a->host + at, n) != 0) {
+                memcpy(a->host + at, saved + at, n);
                 tb_invalidate_phys_range(a->ram_addr + at, a->ram_addr + at + n);
             }
         }
@@ -127,36 +131,35 @@ void fast_time_ram_restore(void)
 
 /*
  * A short backward branch out of a block is not chained at first, so that
- * each pass round its loop comes back to the CPU loop.  An edge that keeps
- * failing the tests is chained like any other, so busy loops lose only their
- * first few passes.
+ * each pass round its loop comes back to the CPU loop.  Each such edge has a
+ * record of its own (a loop's body may call down to a function before it, a
+ * short backward edge too); an edge that keeps failing the tests is chained
+ * like any other, so busy loops lose only their first few passes.
  */
-#define IDLE_EDGE_MAX_MISSES  16
+#define WATCHED_EDGES         16
+#define EDGE_MAX_MISSES       16
 /* Everything a block can change in the CPU, registers to system state. */
 #define CPU_STATE_BYTES       offsetof(CPUArchState, end_reset_fields)
 
-/* The edge under watch: the CPU state at its last pass, and what came since. */
-static struct {
+typedef struct EdgeWatch {
     CPUState *cpu;
     const TranslationBlock *from;
     int exit;
-    uint64_t side_effects;      /* fast_time_side_effects at the last pass */
-    uint64_t external_effects;  /* fast_time_external_effects when watching began */
-    bool have_state;
-    bool have_ram;              /* the RAM copy was taken at a pass in this state */
-    bool trial_failed;          /* no second trial until the state changes */
-    int64_t budget_at_ram;      /* instructions left when the RAM copy was taken */
-    uint8_t state[CPU_STATE_BYTES];
-} watch;
-
-static struct {
-    const TranslationBlock *from;
-    int exit;
     unsigned misses;
-} edge_misses[256];
+    uint64_t side_effects;      /* fast_time_side_effects at the last pass */
+    uint64_t external_effects;  /* fast_time_external_effects since this state */
+    bool have_ram;              /* ram was copied at a pass in this state */
+    bool trial_failed;          /* no second trial until the state changes */
+    int64_t budget_at_ram;      /* instructions left when ram was copied */
+    uint8_t *ram;               /* a RAM copy, allocated on first use */
+    uint8_t state[CPU_STATE_BYTES];
+} EdgeWatch;
 
-/* A jump on trial: what to put back if it fails. */
+static EdgeWatch edges[WATCHED_EDGES];
+
+/* A jump on trial: its edge, and what to put back if it fails. */
 static struct {
+    EdgeWatch *edge;
     uint16_t icount_low;
     int64_t icount_extra;
     int64_t skipped;
@@ -174,22 +177,13 @@ static void set_budget(CPUState *cpu, int64_t left)
     cpu->icount_extra = left - low;
 }
 
-static void watch_edge(CPUState *cpu, const TranslationBlock *from, int exit)
+static void watch_state(EdgeWatch *w, CPUState *cpu)
 {
-    watch.cpu = cpu;
-    watch.from = from;
-    watch.exit = exit;
-    watch.side_effects = qatomic_read(&fast_time_side_effects);
-    watch.external_effects = qatomic_read(&fast_time_external_effects);
-    watch.have_state = false;
-}
-
-static void watch_state(CPUState *cpu)
-{
-    memcpy(watch.state, cpu->env_ptr, CPU_STATE_BYTES);
-    watch.have_state = true;
-    watch.have_ram = false;
-    watch.trial_failed = false;
+    memcpy(w->state, cpu->env_ptr, CPU_STATE_BYTES);
+    w->side_effects = qatomic_read(&fast_time_side_effects);
+    w->external_effects = qatomic_read(&fast_time_external_effects);
+    w->have_ram = false;
+    w->trial_failed = false;
 }
 
 /* Nothing can happen before the deadline the budget was sized to: use it up. */
@@ -205,7 +199,7 @@ static void skip_to_deadline(CPUState *cpu)
  * @pass_insns apart: jump to one pass (and an instruction) before the
  * deadline and let that pass run on trial.
  */
-static void start_trial(CPUState *cpu, int64_t pass_insns)
+static void start_trial(EdgeWatch *w, CPUState *cpu, int64_t pass_insns)
 {
     int64_t left = budget_left(cpu);
     int64_t keep = pass_insns + 1;
@@ -214,6 +208,7 @@ static void start_trial(CPUState *cpu, int64_t pass_insns)
         qatomic_read(&cpu->interrupt_request)) {
         return;
     }
+    trial.edge = w;
     trial.icount_low = cpu_neg(cpu)->icount_decr.u16.low;
     trial.icount_extra = cpu->icount_extra;
     trial.skipped = left - keep;
@@ -221,36 +216,56 @@ static void start_trial(CPUState *cpu, int64_t pass_insns)
     fast_time_settle_trial = true;
 }
 
-void fast_time_settle_give_up(CPUState *cpu)
+static void put_back(CPUState *cpu, bool guest_caused)
 {
-    if (!fast_time_settle_trial) {
-        return;
-    }
+    EdgeWatch *w = trial.edge;
+
     fast_time_settle_trial = false;
-    memcpy(cpu->env_ptr, watch.state, CPU_STATE_BYTES);
-    fast_time_ram_restore();
+    memcpy(cpu->env_ptr, w->state, CPU_STATE_BYTES);
+    ram_restore(w->ram);
     cpu_neg(cpu)->icount_decr.u16.low = trial.icount_low;
     cpu->icount_extra = trial.icount_extra;
     cpu->exception_index = -1;
     cpu->cflags_next_tb = -1;
     cpu->halted = 0;
-    watch.trial_failed = true;
+    /*
+     * What the guest did would go the same way again; an interrupt or exit
+     * request from another thread is no verdict on the loop, and holding it
+     * against the loop would make the run depend on the host's timing.
+     */
+    w->trial_failed = guest_caused;
     fast_time_stats.settled_rollbacks++;
+}
+
+void fast_time_settle_give_up(CPUState *cpu)
+{
+    if (fast_time_settle_trial) {
+        put_back(cpu, true);
+    }
+}
+
+void fast_time_settle_interrupted(CPUState *cpu)
+{
+    if (fast_time_settle_trial) {
+        put_back(cpu, false);
+    }
 }
 
 void fast_time_settle_take_back(CPUState *cpu)
 {
-    fast_time_settle_give_up(cpu);
+    put_back(cpu, true);
     cpu_loop_exit(cpu);
 }
 
-/* The pass on trial came back to the edge. */
+/* The pass on trial came back to its edge. */
 static FastTimeEdge end_trial(CPUState *cpu)
 {
-    if (memcmp(watch.state, cpu->env_ptr, CPU_STATE_BYTES) != 0 ||
-        qatomic_read(&fast_time_external_effects) != watch.external_effects ||
-        !fast_time_ram_unchanged()) {
-        fast_time_settle_give_up(cpu);
+    EdgeWatch *w = trial.edge;
+
+    if (memcmp(w->state, cpu->env_ptr, CPU_STATE_BYTES) != 0 ||
+        qatomic_read(&fast_time_external_effects) != w->external_effects ||
+        !ram_unchanged(w->ram)) {
+        put_back(cpu, true);
         return FAST_TIME_EDGE_RESTORED;
     }
     fast_time_settle_trial = false;
@@ -264,7 +279,7 @@ static FastTimeEdge edge_verdict(CPUState *cpu, const TranslationBlock *from, in
                                  const TranslationBlock *to)
 {
     target_ulong branch_end = tb_pc(from) + from->size;
-    unsigned slot = ((uintptr_t)from >> 6 ^ exit) % ARRAY_SIZE(edge_misses);
+    EdgeWatch *w = &edges[((uintptr_t)from >> 6 ^ exit) % WATCHED_EDGES];
     uint64_t side_effects = qatomic_read(&fast_time_side_effects);
     bool same_state;
 
@@ -274,48 +289,50 @@ static FastTimeEdge edge_verdict(CPUState *cpu, const TranslationBlock *from, in
         return FAST_TIME_EDGE_CHAIN;
     }
     if (fast_time_settle_trial) {
-        return watch.from == from && watch.exit == exit ? end_trial(cpu)
-                                                        : FAST_TIME_EDGE_WATCH;
+        return w == trial.edge && w->from == from && w->exit == exit
+               ? end_trial(cpu) : FAST_TIME_EDGE_WATCH;
     }
-    if (edge_misses[slot].from != from || edge_misses[slot].exit != exit) {
-        edge_misses[slot].from = from;
-        edge_misses[slot].exit = exit;
-        edge_misses[slot].misses = 0;
-    }
-    if (watch.cpu != cpu || watch.from != from || watch.exit != exit ||
-        watch.external_effects != qatomic_read(&fast_time_external_effects)) {
-        watch_edge(cpu, from, exit);
-        watch_state(cpu);
+    if (w->cpu != cpu || w->from != from || w->exit != exit) {
+        w->cpu = cpu;
+        w->from = from;
+        w->exit = exit;
+        w->misses = 0;
+        watch_state(w, cpu);
         goto miss;
     }
-    same_state = watch.have_state &&
-                 memcmp(watch.state, cpu->env_ptr, CPU_STATE_BYTES) == 0;
-    if (same_state && watch.side_effects == side_effects) {
+    if (w->external_effects != qatomic_read(&fast_time_external_effects)) {
+        watch_state(w, cpu);
+        goto miss;
+    }
+    same_state = memcmp(w->state, cpu->env_ptr, CPU_STATE_BYTES) == 0;
+    if (same_state && w->side_effects == side_effects) {
         /* no store, no I/O, no interrupt: idle until the deadline */
-        edge_misses[slot].misses = 0;
+        w->misses = 0;
         skip_to_deadline(cpu);
         return FAST_TIME_EDGE_SKIPPED;
     }
-    watch.side_effects = side_effects;
     if (!same_state) {
-        watch_state(cpu);
+        watch_state(w, cpu);
         goto miss;
     }
-    /* same registers, only the CPU's own stores since: does RAM settle too? */
-    if (watch.trial_failed) {
+    /* the same registers, only the CPU's own stores since: does RAM settle too? */
+    w->side_effects = side_effects;
+    if (w->trial_failed) {
         return FAST_TIME_EDGE_WATCH;
     }
-    if (watch.have_ram && fast_time_ram_unchanged()) {
-        edge_misses[slot].misses = 0;
-        start_trial(cpu, watch.budget_at_ram - budget_left(cpu));
-        watch.budget_at_ram = budget_left(cpu);
+    if (!w->ram) {
+        w->ram = ram_copy_new();
+    } else if (w->have_ram && ram_unchanged(w->ram)) {
+        w->misses = 0;
+        start_trial(w, cpu, w->budget_at_ram - budget_left(cpu));
+        w->budget_at_ram = budget_left(cpu);
         return FAST_TIME_EDGE_WATCH;
     }
-    fast_time_ram_save();
-    watch.have_ram = true;
-    watch.budget_at_ram = budget_left(cpu);
+    ram_save(w->ram);
+    w->have_ram = true;
+    w->budget_at_ram = budget_left(cpu);
 miss:
-    if (++edge_misses[slot].misses > IDLE_EDGE_MAX_MISSES) {
+    if (++w->misses > EDGE_MAX_MISSES) {
         return FAST_TIME_EDGE_CHAIN;
     }
     return FAST_TIME_EDGE_WATCH;

@@ -119,20 +119,16 @@ FastTimeEdge fast_time_edge(CPUState *cpu, const TranslationBlock *from, int exi
 
 /*
  * Settled loops: while a jump is on trial, anything but the pass coming
- * round (an exception, an interrupt, an exit request, the budget running
- * out) gives it up first: the CPU, RAM and clock are put back as before the
- * jump.  An access that is more than an observation takes it back and
- * leaves the block (does not return).
+ * round gives it up first: the CPU, RAM and clock are put back as before the
+ * jump.  The guest gives it up (an exception, the budget running out; the
+ * loop is not tried again in that state), or another thread interrupts it
+ * (an interrupt or exit request; it is tried again).  An access that is more
+ * than an observation takes it back and leaves the block (does not return).
  */
 extern bool fast_time_settle_trial;
 void fast_time_settle_give_up(CPUState *cpu);
+void fast_time_settle_interrupted(CPUState *cpu);
 G_NORETURN void fast_time_settle_take_back(CPUState *cpu);
-
-/* Writable guest RAM as a whole: a copy of it, and comparisons with the copy. */
-void fast_time_ram_save(void);
-bool fast_time_ram_unchanged(void);
-/* Puts back what changed since the save (and the code translated from it). */
-void fast_time_ram_restore(void);
 
 /* For the translator: does the op stream just generated have side effects? */
 bool tcg_ops_have_side_effects(void);
