@@ -49,6 +49,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include <sys/mman.h>
 #include "hw/core/cpu.h"
 #include "cpu.h" /* CPU_INTERRUPT_HALT */
 #include "qemu/log.h"
@@ -155,9 +156,9 @@ static void flash_persist(STM32F2FlashState *s, uint32_t offset, uint32_t len)
     uint8_t *mem = memory_region_get_ram_ptr(&s->array);
 
     memory_region_flush_rom_device(&s->array, offset, len);
-    if (s->fd >= 0 && pwrite(s->fd, mem + offset, len, offset) != (ssize_t)len) {
-        error_report("stm32f2-flash: writing %s at offset 0x%x failed: %s",
-                     s->filename, offset, strerror(errno));
+    /* the page cache has it at once, so it outlives even a killed QEMU */
+    if (s->file_map) {
+        memcpy(s->file_map + offset, mem + offset, len);
     }
 }
 
@@ -681,6 +682,19 @@ static void stm32f2_flash_realize(DeviceState *dev, Error **errp)
         }
         if (pread(s->fd, mem, STM32F2_FLASH_SIZE, 0) != STM32F2_FLASH_SIZE) {
             error_setg_errno(errp, errno, "reading flash image %s", s->filename);
+            return;
+        }
+        /* blocks for every page now, so that a write through the map cannot fail later */
+        errno = posix_fallocate(s->fd, 0, STM32F2_FLASH_SIZE);
+        if (errno) {
+            error_setg_errno(errp, errno, "reserving space for flash image %s", s->filename);
+            return;
+        }
+        s->file_map = mmap(NULL, STM32F2_FLASH_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+                           s->fd, 0);
+        if (s->file_map == MAP_FAILED) {
+            s->file_map = NULL;
+            error_setg_errno(errp, errno, "mapping flash image %s", s->filename);
             return;
         }
     }

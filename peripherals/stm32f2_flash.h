@@ -38,6 +38,7 @@ struct STM32F2FlashState {
 
     char *filename;
     int fd;
+    uint8_t *file_map;          /* the image file, mapped shared: writes need no syscall */
     uint64_t seed;              /* of the torn-operation model */
 
     uint32_t acr;
