@@ -67,7 +67,7 @@ def measure(args, work, flash, mhz, optimised, label, extra):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--photon-sim", default=os.path.join(ROOT, "build/sim/photon-sim"))
-    parser.add_argument("--low-mhz", default="15.625",
+    parser.add_argument("--low-mhz", default="62.5",
                         help="the lowest clock that keeps the LED timings (README)")
     parser.add_argument("--steady", type=float, default=600, help="virtual s of breathing cyan")
     parser.add_argument("--listening", type=float, default=120,
