@@ -1,8 +1,9 @@
 /*
  * Where a run's wall time goes: instructions run, I/O that ended translation
- * blocks, clock reads answered inside them, idle time skipped, settled
- * loops skipped and jumps taken back (exec/fast-time.h).  Totals go into summary.json; with profile=on, one line
- * per LED phase goes into profile.jsonl.
+ * blocks, clock reads answered inside them, idle time skipped, settled loops
+ * skipped and jumps taken back (exec/fast-time.h).  Totals go into
+ * summary.json; with profile=on, one line per LED phase goes into
+ * profile.jsonl.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

@@ -33,12 +33,6 @@ void fast_time_register_io(MemoryRegion *mr, FastTimeIoFn classify, void *opaque
     n_io_regions++;
 }
 
-FastTimeIo fast_time_reads_observe(void *opaque, hwaddr addr, bool is_write,
-                                   uint64_t value)
-{
-    return is_write ? FAST_TIME_IO_ENDS_BLOCK : FAST_TIME_IO_OBSERVES;
-}
-
 FastTimeIo fast_time_io_kind(const MemoryRegion *mr, hwaddr addr, bool is_write,
                              uint64_t value)
 {

@@ -86,16 +86,14 @@ typedef enum FastTimeIo {
 } FastTimeIo;
 
 /*
- * Called before an access to a registered region, with the value written;
- * it may read or arm timers (the clock is exact).
+ * Called before an access to a registered region, with the value written.
+ * An access inside its block may read the clock (it is exact); one that
+ * changes device state may also arm timers, one that observes may not.
  */
 typedef FastTimeIo (*FastTimeIoFn)(void *opaque, hwaddr addr, bool is_write,
                                    uint64_t value);
 
 void fast_time_register_io(MemoryRegion *mr, FastTimeIoFn classify, void *opaque);
-/* A FastTimeIoFn for regions whose reads only report state (clocks). */
-FastTimeIo fast_time_reads_observe(void *opaque, hwaddr addr, bool is_write,
-                                   uint64_t value);
 /* Set before the CPU runs: off, every access ends its block as QEMU does. */
 extern bool fast_time_in_block_io;
 FastTimeIo fast_time_io_kind(const MemoryRegion *mr, hwaddr addr, bool is_write,
