@@ -1,6 +1,5 @@
 /* photon-sim: see include/exec/fast-time.h */
 #include "qemu/osdep.h"
-#include "qemu/rcu.h"
 #include "cpu.h"
 #include "exec/exec-all.h"
 #include "exec/ramblock.h"
