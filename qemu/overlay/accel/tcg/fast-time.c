@@ -46,17 +46,33 @@ FastTimeIo fast_time_io_kind(const MemoryRegion *mr, hwaddr addr, bool is_write,
     return FAST_TIME_IO_ENDS_BLOCK;
 }
 
-/* ---- writable guest RAM, copied and compared ----------------------------- */
+/* ---- writable guest RAM: a log of the pages the CPU writes ---------------- */
 
+/*
+ * A settled loop is one whose passes leave RAM as they found it.  Copying and
+ * comparing the whole of RAM at every deadline would cost more than the
+ * passes themselves, so RAM is logged instead: while the log is on, the first
+ * CPU store to each page since the log started goes through the slow path
+ * (the page's TLB entries are marked not dirty, as for QEMU's dirty memory
+ * log), which saves the page before the store.  The pages saved are the only
+ * ones that may differ from the start: they are compared and put back.
+ * Anything else that writes RAM (a device, exception stacking) is an external
+ * effect, and any of those ends a settled loop's claim anyway.
+ */
 typedef struct RamArea {
     uint8_t *host;
     size_t size;
-    size_t copy_offset;         /* where it goes in a RAM copy */
     ram_addr_t ram_addr;
+    size_t first_page;          /* its first page's number in the log */
 } RamArea;
 
 static GArray *ram_areas;       /* of RamArea, found once: RAM does not come and go */
-static size_t ram_copy_size;
+static size_t ram_pages;
+static uint8_t *log_copies;     /* each page at its number, as the log found it */
+static bool *log_saved;         /* by page number */
+static size_t *log_pages;       /* the numbers of the pages saved, in order */
+static size_t log_n_saved;
+static bool log_on;
 
 static int note_ram_area(RAMBlock *rb, void *opaque)
 {
@@ -64,58 +80,146 @@ static int note_ram_area(RAMBlock *rb, void *opaque)
     RamArea area = {
         .host = qemu_ram_get_host_addr(rb),
         .size = qemu_ram_get_used_length(rb),
-        .copy_offset = ram_copy_size,
         .ram_addr = rb->offset,
+        .first_page = ram_pages,
     };
 
     /* ROM and flash change only through their controllers, which are I/O */
     if (mr && !mr->readonly && !mr->rom_device && area.host && area.size) {
         g_array_append_val(ram_areas, area);
-        ram_copy_size += area.size;
+        ram_pages += DIV_ROUND_UP(area.size, TARGET_PAGE_SIZE);
     }
     return 0;
 }
 
-static uint8_t *ram_copy_new(void)
+static void ram_log_init(void)
 {
     if (!ram_areas) {
         ram_areas = g_array_new(false, false, sizeof(RamArea));
         qemu_ram_foreach_block(note_ram_area, NULL);
-    }
-    return g_malloc(ram_copy_size);
-}
-
-static void ram_save(uint8_t *copy)
-{
-    for (guint i = 0; i < ram_areas->len; i++) {
-        RamArea *a = &g_array_index(ram_areas, RamArea, i);
-        memcpy(copy + a->copy_offset, a->host, a->size);
+        log_copies = g_malloc(ram_pages * TARGET_PAGE_SIZE);
+        log_saved = g_new0(bool, ram_pages);
+        log_pages = g_new(size_t, ram_pages);
     }
 }
 
-static bool ram_unchanged(const uint8_t *copy)
+/* The area holding @addr, or NULL if it is not logged RAM. */
+static RamArea *ram_area_of(ram_addr_t addr)
 {
     for (guint i = 0; i < ram_areas->len; i++) {
         RamArea *a = &g_array_index(ram_areas, RamArea, i);
-        if (memcmp(copy + a->copy_offset, a->host, a->size) != 0) {
+        if (addr - a->ram_addr < a->size) {
+            return a;
+        }
+    }
+    return NULL;
+}
+
+static size_t page_bytes(const RamArea *a, size_t page)
+{
+    return MIN(TARGET_PAGE_SIZE, a->size - (page - a->first_page) * TARGET_PAGE_SIZE);
+}
+
+static uint8_t *page_host(const RamArea *a, size_t page)
+{
+    return a->host + (page - a->first_page) * TARGET_PAGE_SIZE;
+}
+
+static const RamArea *area_of_page(size_t page)
+{
+    const RamArea *found = NULL;
+
+    for (guint i = 0; i < ram_areas->len; i++) {
+        const RamArea *a = &g_array_index(ram_areas, RamArea, i);
+        if (page >= a->first_page) {
+            found = a;
+        }
+    }
+    return found;
+}
+
+bool fast_time_ram_log_pending(ram_addr_t addr)
+{
+    RamArea *a;
+
+    if (!log_on || !(a = ram_area_of(addr))) {
+        return false;
+    }
+    return !log_saved[a->first_page + (addr - a->ram_addr) / TARGET_PAGE_SIZE];
+}
+
+void fast_time_ram_log_write(ram_addr_t addr, size_t size)
+{
+    ram_addr_t end = addr + size;
+
+    if (!log_on) {
+        return;
+    }
+    for (addr &= TARGET_PAGE_MASK; addr < end; addr += TARGET_PAGE_SIZE) {
+        RamArea *a = ram_area_of(addr);
+        size_t page;
+
+        if (!a) {
+            continue;
+        }
+        page = a->first_page + (addr - a->ram_addr) / TARGET_PAGE_SIZE;
+        if (!log_saved[page]) {
+            memcpy(log_copies + page * TARGET_PAGE_SIZE, page_host(a, page),
+                   page_bytes(a, page));
+            log_saved[page] = true;
+            log_pages[log_n_saved++] = page;
+        }
+    }
+}
+
+/* From now on, note each page before the CPU first writes it. */
+static void ram_log_start(CPUState *cpu)
+{
+    ram_log_init();
+    for (size_t i = 0; i < log_n_saved; i++) {
+        log_saved[log_pages[i]] = false;
+    }
+    log_n_saved = 0;
+    log_on = true;
+    /* pages written before have fast TLB entries again: back to the slow path */
+    for (guint i = 0; i < ram_areas->len; i++) {
+        RamArea *a = &g_array_index(ram_areas, RamArea, i);
+        tlb_reset_dirty(cpu, (uintptr_t)a->host, a->size);
+    }
+}
+
+/* Stores go their fast way again, once each page's entry has been written. */
+static void ram_log_stop(void)
+{
+    log_on = false;
+}
+
+static bool ram_unchanged(void)
+{
+    for (size_t i = 0; i < log_n_saved; i++) {
+        size_t page = log_pages[i];
+        const RamArea *a = area_of_page(page);
+        if (memcmp(log_copies + page * TARGET_PAGE_SIZE, page_host(a, page),
+                   page_bytes(a, page)) != 0) {
             return false;
         }
     }
     return true;
 }
 
-/* Puts back what changed since the copy, and drops code translated from it. */
-static void ram_restore(const uint8_t *copy)
+/* Puts back what changed since the log started, and drops code translated from it. */
+static void ram_restore(void)
 {
-    for (guint i = 0; i < ram_areas->len; i++) {
-        RamArea *a = &g_array_index(ram_areas, RamArea, i);
-        const uint8_t *saved = copy + a->copy_offset;
-        for (size_t at = 0; at < a->size; at += TARGET_PAGE_SIZE) {
-            size_t n = MIN(TARGET_PAGE_SIZE, a->size - at);
-            if (memcmp(saved + at, a->host + at, n) != 0) {
-                memcpy(a->host + at, saved + at, n);
-                tb_invalidate_phys_range(a->ram_addr + at, a->ram_addr + at + n);
-            }
+    for (size_t i = 0; i < log_n_saved; i++) {
+        size_t page = log_pages[i];
+        const RamArea *a = area_of_page(page);
+        const uint8_t *saved = log_copies + page * TARGET_PAGE_SIZE;
+        size_t n = page_bytes(a, page);
+        ram_addr_t at = a->ram_addr + (page - a->first_page) * TARGET_PAGE_SIZE;
+
+        if (memcmp(saved, page_host(a, page), n) != 0) {
+            memcpy(page_host(a, page), saved, n);
+            tb_invalidate_phys_range(at, at + n);
         }
     }
 }
@@ -124,31 +228,48 @@ static void ram_restore(const uint8_t *copy)
 
 /*
  * A short backward branch out of a block is not chained at first, so that
- * each pass round its loop comes back to the CPU loop.  Each such edge has a
- * record of its own (a loop's body may call down to a function before it, a
- * short backward edge too); an edge that keeps failing the tests is chained
- * like any other, so busy loops lose only their first few passes.
+ * each pass round its loop comes back to the CPU loop.  A few edges at a time
+ * have a record of their state (a loop's body may call down to a function
+ * before it, a short backward edge too).  An edge that keeps failing the
+ * tests is chained like any other, so busy loops lose only their first few
+ * passes; its failures are counted apart from the records, in a larger table,
+ * so that two busy edges sharing a record do not keep each other unchained.
  */
 #define WATCHED_EDGES         16
+#define COUNTED_EDGES         256
 #define EDGE_MAX_MISSES       16
+#define EDGE_RETRY_PASSES     1024
 /* Everything a block can change in the CPU, registers to system state. */
 #define CPU_STATE_BYTES       offsetof(CPUArchState, end_reset_fields)
+
+typedef struct EdgeMisses {
+    const TranslationBlock *from;
+    int exit;
+    unsigned count;             /* passes in a row that were not idle */
+} EdgeMisses;
+
+static EdgeMisses edge_misses[COUNTED_EDGES];
 
 typedef struct EdgeWatch {
     CPUState *cpu;
     const TranslationBlock *from;
     int exit;
-    unsigned misses;
     uint64_t side_effects;      /* fast_time_side_effects at the last pass */
     uint64_t external_effects;  /* fast_time_external_effects since this state */
-    bool have_ram;              /* ram was copied at a pass in this state */
+    uint64_t last_visit;        /* edge_visits when the CPU last took it */
     bool trial_failed;          /* no second trial until the state changes */
-    int64_t budget_at_ram;      /* instructions left when ram was copied */
-    uint8_t *ram;               /* a RAM copy, allocated on first use */
+    int64_t budget_at_ram;      /* instructions left when its RAM log started */
     uint8_t state[CPU_STATE_BYTES];
 } EdgeWatch;
 
 static EdgeWatch edges[WATCHED_EDGES];
+static uint64_t edge_visits;
+/*
+ * The edge whose RAM log is on.  Another takes it over only if it was not
+ * visited since that one's last pass: both edges of one loop come round each
+ * pass, and the loop needs one log, kept whole.
+ */
+static EdgeWatch *log_owner;
 
 /* A jump on trial: its edge, and what to put back if it fails. */
 static struct {
@@ -175,8 +296,18 @@ static void watch_state(EdgeWatch *w, CPUState *cpu)
     memcpy(w->state, cpu->env_ptr, CPU_STATE_BYTES);
     w->side_effects = qatomic_read(&fast_time_side_effects);
     w->external_effects = qatomic_read(&fast_time_external_effects);
-    w->have_ram = false;
     w->trial_failed = false;
+    if (log_owner == w) {
+        log_owner = NULL;
+        ram_log_stop();
+    }
+}
+
+static void take_ram_log(EdgeWatch *w, CPUState *cpu)
+{
+    log_owner = w;
+    ram_log_start(cpu);
+    w->budget_at_ram = budget_left(cpu);
 }
 
 /* Nothing can happen before the deadline the budget was sized to: use it up. */
@@ -215,7 +346,7 @@ static void put_back(CPUState *cpu, bool guest_caused)
 
     fast_time_settle_trial = false;
     memcpy(cpu->env_ptr, w->state, CPU_STATE_BYTES);
-    ram_restore(w->ram);
+    ram_restore();
     cpu_neg(cpu)->icount_decr.u16.low = trial.icount_low;
     cpu->icount_extra = trial.icount_extra;
     cpu->exception_index = -1;
@@ -257,7 +388,7 @@ static FastTimeEdge end_trial(CPUState *cpu)
 
     if (memcmp(w->state, cpu->env_ptr, CPU_STATE_BYTES) != 0 ||
         qatomic_read(&fast_time_external_effects) != w->external_effects ||
-        !ram_unchanged(w->ram)) {
+        !ram_unchanged()) {
         put_back(cpu, true);
         return FAST_TIME_EDGE_RESTORED;
     }
@@ -272,8 +403,11 @@ static FastTimeEdge edge_verdict(CPUState *cpu, const TranslationBlock *from, in
                                  const TranslationBlock *to)
 {
     target_ulong branch_end = tb_pc(from) + from->size;
-    EdgeWatch *w = &edges[((uintptr_t)from >> 6 ^ exit) % WATCHED_EDGES];
+    uintptr_t hash = (uintptr_t)from >> 6 ^ exit;
+    EdgeWatch *w = &edges[hash % WATCHED_EDGES];
+    EdgeMisses *m = &edge_misses[hash % COUNTED_EDGES];
     uint64_t side_effects = qatomic_read(&fast_time_side_effects);
+    uint64_t previous_visit;
     bool same_state;
 
     if (!fast_time_idle_skip || !(tb_cflags(from) & CF_USE_ICOUNT) ||
@@ -285,14 +419,30 @@ static FastTimeEdge edge_verdict(CPUState *cpu, const TranslationBlock *from, in
         return w == trial.edge && w->from == from && w->exit == exit
                ? end_trial(cpu) : FAST_TIME_EDGE_WATCH;
     }
+    if (m->from != from || m->exit != exit) {
+        m->from = from;
+        m->exit = exit;
+        m->count = 0;
+    } else if (m->count > EDGE_MAX_MISSES) {
+        /*
+         * Busy.  Chained, it does not come back, unless it jumps to another
+         * page: that one is watched again now and then, as a loop may settle.
+         */
+        if (++m->count == EDGE_RETRY_PASSES) {
+            m->count = 0;
+        }
+        return FAST_TIME_EDGE_CHAIN;
+    }
     if (w->cpu != cpu || w->from != from || w->exit != exit) {
         w->cpu = cpu;
         w->from = from;
         w->exit = exit;
-        w->misses = 0;
+        w->last_visit = ++edge_visits;
         watch_state(w, cpu);
         goto miss;
     }
+    previous_visit = w->last_visit;
+    w->last_visit = ++edge_visits;
     if (w->external_effects != qatomic_read(&fast_time_external_effects)) {
         watch_state(w, cpu);
         goto miss;
@@ -300,7 +450,7 @@ static FastTimeEdge edge_verdict(CPUState *cpu, const TranslationBlock *from, in
     same_state = memcmp(w->state, cpu->env_ptr, CPU_STATE_BYTES) == 0;
     if (same_state && w->side_effects == side_effects) {
         /* no store, no I/O, no interrupt: idle until the deadline */
-        w->misses = 0;
+        m->count = 0;
         skip_to_deadline(cpu);
         return FAST_TIME_EDGE_SKIPPED;
     }
@@ -313,19 +463,17 @@ static FastTimeEdge edge_verdict(CPUState *cpu, const TranslationBlock *from, in
     if (w->trial_failed) {
         return FAST_TIME_EDGE_WATCH;
     }
-    if (!w->ram) {
-        w->ram = ram_copy_new();
-    } else if (w->have_ram && ram_unchanged(w->ram)) {
-        w->misses = 0;
+    if (log_owner == w && ram_unchanged()) {
+        m->count = 0;
         start_trial(w, cpu, w->budget_at_ram - budget_left(cpu));
         w->budget_at_ram = budget_left(cpu);
         return FAST_TIME_EDGE_WATCH;
     }
-    ram_save(w->ram);
-    w->have_ram = true;
-    w->budget_at_ram = budget_left(cpu);
+    if (!log_owner || log_owner == w || log_owner->last_visit < previous_visit) {
+        take_ram_log(w, cpu);
+    }
 miss:
-    if (++w->misses > EDGE_MAX_MISSES) {
+    if (++m->count > EDGE_MAX_MISSES) {
         return FAST_TIME_EDGE_CHAIN;
     }
     return FAST_TIME_EDGE_WATCH;

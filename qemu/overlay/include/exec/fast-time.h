@@ -38,6 +38,7 @@
 #ifndef EXEC_FAST_TIME_H
 #define EXEC_FAST_TIME_H
 
+#include "exec/cpu-common.h"
 #include "exec/hwaddr.h"
 #include "qemu/timer.h"
 
@@ -127,6 +128,14 @@ extern bool fast_time_settle_trial;
 void fast_time_settle_give_up(CPUState *cpu);
 void fast_time_settle_interrupted(CPUState *cpu);
 G_NORETURN void fast_time_settle_take_back(CPUState *cpu);
+
+/*
+ * Settled loops' RAM log (for the softmmu TLB): must a store to this RAM page
+ * take the slow path, so that the log sees it first?  And the slow path's
+ * call, before the store.
+ */
+bool fast_time_ram_log_pending(ram_addr_t addr);
+void fast_time_ram_log_write(ram_addr_t addr, size_t size);
 
 /* For the translator: does the op stream just generated have side effects? */
 bool tcg_ops_have_side_effects(void);
