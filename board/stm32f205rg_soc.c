@@ -147,6 +147,36 @@ static FastTimeIo systick_io_kind(void *opaque, hwaddr offset, bool is_write,
     return offset >= 0x4 && offset < 0x10 ? FAST_TIME_IO_OBSERVES : FAST_TIME_IO_IN_BLOCK;
 }
 
+/*
+ * NVIC: reading ICSR only reports.  A tick handler pends PendSV
+ * (ICSR.PENDSVSET) to switch tasks on its way out; pending an exception that
+ * cannot preempt what runs now interrupts nothing (it waits for the exception
+ * return, which ends a block anyway), so that write runs in its block.
+ * Every other access ends its block.
+ */
+#define NVIC_ICSR           0xd04
+#define NVIC_ICSR_PENDSVSET (1u << 28)
+
+static FastTimeIo nvic_io_kind(void *opaque, hwaddr offset, bool is_write, uint64_t value)
+{
+    NVICState *nvic = opaque;
+    int pendsv_group_prio;
+
+    if (offset != NVIC_ICSR) {
+        return FAST_TIME_IO_ENDS_BLOCK;
+    }
+    if (!is_write) {
+        return FAST_TIME_IO_IN_BLOCK;
+    }
+    if (value != NVIC_ICSR_PENDSVSET || arm_feature(&nvic->cpu->env, ARM_FEATURE_M_SECURITY)) {
+        return FAST_TIME_IO_ENDS_BLOCK;
+    }
+    pendsv_group_prio = nvic->vectors[ARMV7M_EXCP_PENDSV].prio &
+                        (~0U << (nvic->prigroup[M_REG_NS] + 1));
+    return pendsv_group_prio >= nvic->exception_prio ? FAST_TIME_IO_IN_BLOCK
+                                                      : FAST_TIME_IO_ENDS_BLOCK;
+}
+
 static void stm32f205rg_soc_realize(DeviceState *dev_soc, Error **errp)
 {
     STM32F205RGState *s = STM32F205RG_SOC(dev_soc);
@@ -198,6 +228,7 @@ static void stm32f205rg_soc_realize(DeviceState *dev_soc, Error **errp)
     s->armv7m.nvic.num_prio_bits = 4;
     /* SysTick's reads only report time, but for COUNTFLAG (exec/fast-time.h). */
     fast_time_register_io(&s->armv7m.systickmem, systick_io_kind, NULL);
+    fast_time_register_io(&s->armv7m.nvic.sysregmem, nvic_io_kind, &s->armv7m.nvic);
 
     /* Private peripheral bus: DWT cycle counter; the rest is counted. */
     photon_unimp_create("ppb", 0xE0000000, 0xE000, 0);

@@ -27,6 +27,7 @@
 #include "hw/photon/peripherals/stm32f2_otg.h"
 #include "hw/photon/peripherals/photon_unimp.h"
 #include "hw/photon/trace.h"
+#include "exec/fast-time.h"
 
 #define OTG_BASE 0x40040000
 #define OTG_FIFO_WINDOW 0x1000
@@ -797,6 +798,35 @@ static void stm32f2_otg_reset_hold(Object *obj)
     otg_update_irq(s);
 }
 
+/*
+ * The interrupt handler reads the status and mask registers and clears flags
+ * at every frame: reading a register changes nothing (but popping the receive
+ * FIFO, which may raise a transfer's completion) and clearing a flag can only
+ * lower the interrupt line, so those run inside their block
+ * (exec/fast-time.h).  Every other write may start or end something.
+ */
+static FastTimeIo stm32f2_otg_io_kind(void *opaque, hwaddr offset, bool is_write,
+                                      uint64_t value)
+{
+    bool ep_int = offset >= A_DIEPCTL0 && offset < A_DOEPCTL0 + OTG_ENDPOINTS * EP_STRIDE &&
+                  (offset - A_DIEPCTL0) % EP_STRIDE == EP_INT;
+
+    if (offset >= OTG_FIFO_WINDOW || offset == A_GRXSTSP) {
+        return FAST_TIME_IO_ENDS_BLOCK;
+    }
+    if (is_write) {
+        return offset == A_GINTSTS || ep_int ? FAST_TIME_IO_IN_BLOCK : FAST_TIME_IO_ENDS_BLOCK;
+    }
+    return FAST_TIME_IO_IN_BLOCK;
+}
+
+static void stm32f2_otg_realize(DeviceState *dev, Error **errp)
+{
+    STM32F2OtgState *s = STM32F2_OTG(dev);
+
+    fast_time_register_io(&s->iomem, stm32f2_otg_io_kind, s);
+}
+
 static void stm32f2_otg_init(Object *obj)
 {
     STM32F2OtgState *s = STM32F2_OTG(obj);
@@ -865,6 +895,7 @@ static void stm32f2_otg_class_init(ObjectClass *klass, void *data)
     DeviceClass *dc = DEVICE_CLASS(klass);
 
     dc->vmsd = &vmstate_stm32f2_otg;
+    dc->realize = stm32f2_otg_realize;
     RESETTABLE_CLASS(klass)->phases.hold = stm32f2_otg_reset_hold;
 }
 

@@ -4,6 +4,7 @@
 #include "exec/exec-all.h"
 #include "exec/ramblock.h"
 #include "exec/fast-time.h"
+#include "internal.h"
 
 FastTimeStats fast_time_stats;
 bool fast_time_idle_skip;
@@ -51,14 +52,27 @@ FastTimeIo fast_time_io_kind(const MemoryRegion *mr, hwaddr addr, bool is_write,
 /*
  * A settled loop is one whose passes leave RAM as they found it.  Copying and
  * comparing the whole of RAM at every deadline would cost more than the
- * passes themselves, so RAM is logged instead: while the log is on, the first
- * CPU store to each page since the log started goes through the slow path
- * (the page's TLB entries are marked not dirty, as for QEMU's dirty memory
- * log), which saves the page before the store.  The pages saved are the only
- * ones that may differ from the start: they are compared and put back.
- * Anything else that writes RAM (a device, exception stacking) is an external
- * effect, and any of those ends a settled loop's claim anyway.
+ * passes themselves, so RAM is logged instead: while a loop holds the log,
+ * the first CPU store to each page since the log started goes through the
+ * slow path (the page's TLB entries are marked not dirty, as for QEMU's dirty
+ * memory log), which saves the page before the store.  The pages saved are
+ * the only ones that may differ from the start: they are compared and put
+ * back.  Anything else that writes RAM (a device, exception stacking) is an
+ * external effect, and any of those ends a settled loop's claim anyway.
+ *
+ * Starting the log must send every page's stores down the slow path again.
+ * Scanning every TLB entry costs more than a pass, so the log keeps, for each
+ * page, the virtual pages its fast entries may map (written through, or
+ * filled while the page needed no saving; there may be aliases), and those
+ * entries are found by index.
  */
+#define PAGE_ALIASES 4
+
+typedef struct PageAliases {
+    vaddr page[PAGE_ALIASES];
+    unsigned n;
+} PageAliases;
+
 typedef struct RamArea {
     uint8_t *host;
     size_t size;
@@ -66,13 +80,17 @@ typedef struct RamArea {
     size_t first_page;          /* its first page's number in the log */
 } RamArea;
 
-static GArray *ram_areas;       /* of RamArea, found once: RAM does not come and go */
+static GArray *ram_areas;       /* of RamArea, found at the first start */
 static size_t ram_pages;
+static bool log_saving;         /* a loop holds the log */
 static uint8_t *log_copies;     /* each page at its number, as the log found it */
 static bool *log_saved;         /* by page number */
-static size_t *log_pages;       /* the numbers of the pages saved, in order */
+static size_t *log_saved_pages; /* the numbers of the pages saved */
 static size_t log_n_saved;
-static bool log_on;
+static PageAliases *log_aliases; /* by page number */
+static size_t *log_fast_pages;  /* the numbers of the pages with aliases */
+static size_t log_n_fast;
+static bool log_rearm_all;      /* an alias was not noted: scan the TLB */
 
 static int note_ram_area(RAMBlock *rb, void *opaque)
 {
@@ -99,30 +117,26 @@ static void ram_log_init(void)
         qemu_ram_foreach_block(note_ram_area, NULL);
         log_copies = g_malloc(ram_pages * TARGET_PAGE_SIZE);
         log_saved = g_new0(bool, ram_pages);
-        log_pages = g_new(size_t, ram_pages);
+        log_saved_pages = g_new(size_t, ram_pages);
+        log_aliases = g_new0(PageAliases, ram_pages);
+        log_fast_pages = g_new(size_t, ram_pages);
+        log_rearm_all = true;   /* entries filled before there was a log */
     }
 }
 
-/* The area holding @addr, or NULL if it is not logged RAM. */
-static RamArea *ram_area_of(ram_addr_t addr)
+/* The number of the logged RAM page holding @addr, or -1. */
+static ssize_t ram_page_of(ram_addr_t addr)
 {
+    if (!ram_areas) {
+        return -1;
+    }
     for (guint i = 0; i < ram_areas->len; i++) {
         RamArea *a = &g_array_index(ram_areas, RamArea, i);
         if (addr - a->ram_addr < a->size) {
-            return a;
+            return a->first_page + (addr - a->ram_addr) / TARGET_PAGE_SIZE;
         }
     }
-    return NULL;
-}
-
-static size_t page_bytes(const RamArea *a, size_t page)
-{
-    return MIN(TARGET_PAGE_SIZE, a->size - (page - a->first_page) * TARGET_PAGE_SIZE);
-}
-
-static uint8_t *page_host(const RamArea *a, size_t page)
-{
-    return a->host + (page - a->first_page) * TARGET_PAGE_SIZE;
+    return -1;
 }
 
 static const RamArea *area_of_page(size_t page)
@@ -138,66 +152,113 @@ static const RamArea *area_of_page(size_t page)
     return found;
 }
 
-bool fast_time_ram_log_pending(ram_addr_t addr)
+static size_t page_bytes(const RamArea *a, size_t page)
 {
-    RamArea *a;
-
-    if (!log_on || !(a = ram_area_of(addr))) {
-        return false;
-    }
-    return !log_saved[a->first_page + (addr - a->ram_addr) / TARGET_PAGE_SIZE];
+    return MIN(TARGET_PAGE_SIZE, a->size - (page - a->first_page) * TARGET_PAGE_SIZE);
 }
 
-void fast_time_ram_log_write(ram_addr_t addr, size_t size)
+static uint8_t *page_host(const RamArea *a, size_t page)
+{
+    return a->host + (page - a->first_page) * TARGET_PAGE_SIZE;
+}
+
+/* A fast TLB entry may map @page at @v. */
+static void note_alias(size_t page, vaddr v)
+{
+    PageAliases *aliases = &log_aliases[page];
+
+    v &= TARGET_PAGE_MASK;
+    for (unsigned i = 0; i < aliases->n; i++) {
+        if (aliases->page[i] == v) {
+            return;
+        }
+    }
+    if (aliases->n == 0) {
+        log_fast_pages[log_n_fast++] = page;
+    }
+    if (aliases->n < PAGE_ALIASES) {
+        aliases->page[aliases->n++] = v;
+    } else {
+        log_rearm_all = true;
+    }
+}
+
+bool fast_time_ram_log_fill(ram_addr_t addr, vaddr v)
+{
+    ssize_t page = ram_page_of(addr);
+
+    if (page < 0) {
+        return false;
+    }
+    if (log_saving && !log_saved[page]) {
+        return true;
+    }
+    note_alias(page, v);
+    return false;
+}
+
+void fast_time_ram_log_write(ram_addr_t addr, size_t size, vaddr v)
 {
     ram_addr_t end = addr + size;
 
-    if (!log_on) {
-        return;
-    }
-    for (addr &= TARGET_PAGE_MASK; addr < end; addr += TARGET_PAGE_SIZE) {
-        RamArea *a = ram_area_of(addr);
-        size_t page;
+    v -= addr & ~TARGET_PAGE_MASK;
+    for (addr &= TARGET_PAGE_MASK; addr < end; addr += TARGET_PAGE_SIZE, v += TARGET_PAGE_SIZE) {
+        ssize_t page = ram_page_of(addr);
 
-        if (!a) {
+        if (page < 0) {
             continue;
         }
-        page = a->first_page + (addr - a->ram_addr) / TARGET_PAGE_SIZE;
-        if (!log_saved[page]) {
+        if (log_saving && !log_saved[page]) {
+            const RamArea *a = area_of_page(page);
+
             memcpy(log_copies + page * TARGET_PAGE_SIZE, page_host(a, page),
                    page_bytes(a, page));
             log_saved[page] = true;
-            log_pages[log_n_saved++] = page;
+            log_saved_pages[log_n_saved++] = page;
         }
+        note_alias(page, v);    /* its entry is made fast after this write */
     }
 }
 
-/* From now on, note each page before the CPU first writes it. */
+/* From now on, save each page before the CPU first writes it. */
 static void ram_log_start(CPUState *cpu)
 {
     ram_log_init();
+    for (size_t i = 0; i < log_n_fast; i++) {
+        PageAliases *aliases = &log_aliases[log_fast_pages[i]];
+
+        if (!log_rearm_all) {
+            for (unsigned k = 0; k < aliases->n; k++) {
+                tlb_reset_dirty_page(cpu, aliases->page[k]);
+            }
+        }
+        aliases->n = 0;
+    }
+    log_n_fast = 0;
+    if (log_rearm_all) {
+        for (guint i = 0; i < ram_areas->len; i++) {
+            RamArea *a = &g_array_index(ram_areas, RamArea, i);
+            tlb_reset_dirty(cpu, (uintptr_t)a->host, a->size);
+        }
+        log_rearm_all = false;
+    }
     for (size_t i = 0; i < log_n_saved; i++) {
-        log_saved[log_pages[i]] = false;
+        log_saved[log_saved_pages[i]] = false;
     }
     log_n_saved = 0;
-    log_on = true;
-    /* pages written before have fast TLB entries again: back to the slow path */
-    for (guint i = 0; i < ram_areas->len; i++) {
-        RamArea *a = &g_array_index(ram_areas, RamArea, i);
-        tlb_reset_dirty(cpu, (uintptr_t)a->host, a->size);
-    }
+    log_saving = true;
 }
 
-/* Stores go their fast way again, once each page's entry has been written. */
+/* Stores take their fast way again, each page's after its next store. */
 static void ram_log_stop(void)
 {
-    log_on = false;
+    log_saving = false;
 }
 
 static bool ram_unchanged(void)
 {
     for (size_t i = 0; i < log_n_saved; i++) {
-        size_t page = log_pages[i];
+        size_t page = log_saved_pages[i];
         const RamArea *a = area_of_page(page);
         if (memcmp(log_copies + page * TARGET_PAGE_SIZE, page_host(a, page),
                    page_bytes(a, page)) != 0) {
@@ -211,7 +272,7 @@ static bool ram_unchanged(void)
 static void ram_restore(void)
 {
     for (size_t i = 0; i < log_n_saved; i++) {
-        size_t page = log_pages[i];
+        size_t page = log_saved_pages[i];
         const RamArea *a = area_of_page(page);
         const uint8_t *saved = log_copies + page * TARGET_PAGE_SIZE;
         size_t n = page_bytes(a, page);
@@ -257,6 +318,7 @@ typedef struct EdgeWatch {
     uint64_t side_effects;      /* fast_time_side_effects at the last pass */
     uint64_t external_effects;  /* fast_time_external_effects since this state */
     uint64_t last_visit;        /* edge_visits when the CPU last took it */
+    bool stores;                /* its loop stored: log RAM from a state's first pass */
     bool trial_failed;          /* no second trial until the state changes */
     int64_t budget_at_ram;      /* instructions left when its RAM log started */
     uint8_t state[CPU_STATE_BYTES];
@@ -408,7 +470,6 @@ static FastTimeEdge edge_verdict(CPUState *cpu, const TranslationBlock *from, in
     EdgeMisses *m = &edge_misses[hash % COUNTED_EDGES];
     uint64_t side_effects = qatomic_read(&fast_time_side_effects);
     uint64_t previous_visit;
-    bool same_state;
 
     if (!fast_time_idle_skip || !(tb_cflags(from) & CF_USE_ICOUNT) ||
         tb_pc(to) >= branch_end ||
@@ -438,28 +499,29 @@ static FastTimeEdge edge_verdict(CPUState *cpu, const TranslationBlock *from, in
         w->from = from;
         w->exit = exit;
         w->last_visit = ++edge_visits;
+        w->stores = false;
         watch_state(w, cpu);
         goto miss;
     }
     previous_visit = w->last_visit;
     w->last_visit = ++edge_visits;
-    if (w->external_effects != qatomic_read(&fast_time_external_effects)) {
+    if (w->external_effects != qatomic_read(&fast_time_external_effects) ||
+        memcmp(w->state, cpu->env_ptr, CPU_STATE_BYTES) != 0) {
         watch_state(w, cpu);
+        if (w->stores) {
+            goto log_ram;
+        }
         goto miss;
     }
-    same_state = memcmp(w->state, cpu->env_ptr, CPU_STATE_BYTES) == 0;
-    if (same_state && w->side_effects == side_effects) {
+    if (w->side_effects == side_effects) {
         /* no store, no I/O, no interrupt: idle until the deadline */
         m->count = 0;
         skip_to_deadline(cpu);
         return FAST_TIME_EDGE_SKIPPED;
     }
-    if (!same_state) {
-        watch_state(w, cpu);
-        goto miss;
-    }
-    /* the same registers, only the CPU's own stores since: does RAM settle too? */
+    /* the same registers, only the CPU's own stores since: did RAM settle too? */
     w->side_effects = side_effects;
+    w->stores = true;
     if (w->trial_failed) {
         return FAST_TIME_EDGE_WATCH;
     }
@@ -469,6 +531,8 @@ static FastTimeEdge edge_verdict(CPUState *cpu, const TranslationBlock *from, in
         w->budget_at_ram = budget_left(cpu);
         return FAST_TIME_EDGE_WATCH;
     }
+log_ram:
+    /* RAM is logged from this pass on, ready for the next to come round */
     if (!log_owner || log_owner == w || log_owner->last_visit < previous_visit) {
         take_ram_log(w, cpu);
     }

@@ -130,12 +130,12 @@ void fast_time_settle_interrupted(CPUState *cpu);
 G_NORETURN void fast_time_settle_take_back(CPUState *cpu);
 
 /*
- * Settled loops' RAM log (for the softmmu TLB): must a store to this RAM page
- * take the slow path, so that the log sees it first?  And the slow path's
- * call, before the store.
+ * Settled loops' RAM log (for the softmmu TLB): must a store to this RAM page,
+ * whose entry is being filled for @v, take the slow path so that the log sees
+ * it first?  And the slow path's call, before the store.
  */
-bool fast_time_ram_log_pending(ram_addr_t addr);
-void fast_time_ram_log_write(ram_addr_t addr, size_t size);
+bool fast_time_ram_log_fill(ram_addr_t addr, vaddr v);
+void fast_time_ram_log_write(ram_addr_t addr, size_t size, vaddr v);
 
 /* For the translator: does the op stream just generated have side effects? */
 bool tcg_ops_have_side_effects(void);
