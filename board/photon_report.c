@@ -51,13 +51,18 @@ static void append_unimp(const char *device, hwaddr address, bool is_write,
     qlist_append(list, site);
 }
 
+/* Guest instructions executed, or -1 without icount. */
+static int64_t instructions_so_far(void)
+{
+    return icount_enabled() ? icount_get_raw() : -1;
+}
+
 static void photon_report_write_summary(Notifier *n, void *data)
 {
     PhotonReport *r = container_of(n, PhotonReport, exit_notifier);
     const char *strict_failure = photon_unimp_strict_failure();
     int64_t virtual_ns = r->ended ? r->end_ns : qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
-    int64_t instructions = r->ended ? r->end_instructions
-                           : icount_enabled() ? icount_get_raw() : -1;
+    int64_t instructions = r->ended ? r->end_instructions : instructions_so_far();
     g_autoptr(QDict) summary = qdict_new();
     g_autoptr(GString) json = NULL;
     g_autofree char *path = NULL, *tmp = NULL;
@@ -233,7 +238,7 @@ void photon_report_end(PhotonReport *r, int64_t t_ns)
         led_pattern_flush(r->classifier, t_ns);
         r->ended = true;
         r->end_ns = t_ns;
-        r->end_instructions = icount_enabled() ? icount_get_raw() : -1;
+        r->end_instructions = instructions_so_far();
         photon_speed_stop(&r->speed);
         if (r->led_log) {
             fflush(r->led_log);

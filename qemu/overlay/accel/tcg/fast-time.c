@@ -15,7 +15,7 @@ bool fast_time_settle_trial;
 
 /* ---- device accesses ---------------------------------------------------- */
 
-/* A machine has a handful: a cycle counter, a tick timer, a CRC unit. */
+/* A machine has a handful: a cycle counter, a tick timer, a CRC unit, ... */
 #define MAX_IO_REGIONS 16
 static struct {
     const MemoryRegion *mr;
@@ -255,13 +255,18 @@ static void ram_log_stop(void)
     log_saving = false;
 }
 
+static bool saved_page_changed(size_t page)
+{
+    const RamArea *a = area_of_page(page);
+
+    return memcmp(log_copies + page * TARGET_PAGE_SIZE, page_host(a, page),
+                  page_bytes(a, page)) != 0;
+}
+
 static bool ram_unchanged(void)
 {
     for (size_t i = 0; i < log_n_saved; i++) {
-        size_t page = log_saved_pages[i];
-        const RamArea *a = area_of_page(page);
-        if (memcmp(log_copies + page * TARGET_PAGE_SIZE, page_host(a, page),
-                   page_bytes(a, page)) != 0) {
+        if (saved_page_changed(log_saved_pages[i])) {
             return false;
         }
     }
@@ -274,12 +279,11 @@ static void ram_restore(void)
     for (size_t i = 0; i < log_n_saved; i++) {
         size_t page = log_saved_pages[i];
         const RamArea *a = area_of_page(page);
-        const uint8_t *saved = log_copies + page * TARGET_PAGE_SIZE;
         size_t n = page_bytes(a, page);
         ram_addr_t at = a->ram_addr + (page - a->first_page) * TARGET_PAGE_SIZE;
 
-        if (memcmp(saved, page_host(a, page), n) != 0) {
-            memcpy(page_host(a, page), saved, n);
+        if (saved_page_changed(page)) {
+            memcpy(page_host(a, page), log_copies + page * TARGET_PAGE_SIZE, n);
             tb_invalidate_phys_range(at, at + n);
         }
     }
